@@ -1,0 +1,144 @@
+//! Python's `threading.excepthook`: what happens to a thread's uncaught panic.
+
+use crate::error::{KeyboardInterrupt, panic_message};
+use crate::thread::Thread;
+use std::any::Any;
+use std::cell::RefCell;
+use std::fmt;
+use std::io::Write;
+use std::sync::{Arc, Once, RwLock};
+
+/// What a thread's uncaught panic left behind (Python's `ExceptHookArgs`).
+#[derive(Debug, Clone)]
+pub struct ExceptHookArgs {
+    /// `"panic"`, or `"KeyboardInterrupt"` for an interrupted thread.
+    pub exc_type: String,
+    /// The panic message.
+    pub exc_value: String,
+    /// Where the panic happened, `file:line:column`, when known.
+    pub location: Option<String>,
+    /// The thread that panicked.
+    pub thread: Option<Thread>,
+}
+
+impl fmt::Display for ExceptHookArgs {
+    /// The default hook's text, without the trailing newline.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.thread.as_ref().map(Thread::name).unwrap_or_else(|| "<unknown>".into());
+        writeln!(f, "Exception in thread {name}:")?;
+        if self.exc_type == "KeyboardInterrupt" {
+            return f.write_str("KeyboardInterrupt");
+        }
+        match &self.location {
+            Some(location) => write!(f, "panicked at {location}:\n{}", self.exc_value),
+            None => write!(f, "panicked:\n{}", self.exc_value),
+        }
+    }
+}
+
+type Hook = Arc<dyn Fn(&ExceptHookArgs) + Send + Sync>;
+
+static HOOK: RwLock<Option<Hook>> = RwLock::new(None);
+
+/// The default hook (Python's `threading.__excepthook__`): prints
+/// `Exception in thread NAME:`, where the panic happened and its message, to stderr.
+///
+/// ```
+/// let args = threading::ExceptHookArgs {
+///     exc_type: "panic".into(),
+///     exc_value: "boom".into(),
+///     location: Some("src/main.rs:3:5".into()),
+///     thread: Some(threading::current_thread()),
+/// };
+/// threading::excepthook(&args);
+/// assert_eq!(args.to_string(), "Exception in thread MainThread:\npanicked at src/main.rs:3:5:\nboom");
+/// ```
+pub fn excepthook(args: &ExceptHookArgs) {
+    let _ = writeln!(std::io::stderr().lock(), "{args}");
+}
+
+/// Replaces the hook called for a thread's uncaught panic (Python: `threading.excepthook = f`).
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// let seen = Arc::new(Mutex::new(Vec::new()));
+/// threading::set_excepthook({
+///     let seen = seen.clone();
+///     move |args: &threading::ExceptHookArgs| seen.lock().unwrap().push(args.exc_value.clone())
+/// });
+/// let t = threading::Thread::new(|| panic!("boom"));
+/// t.start().unwrap();
+/// t.join().unwrap();
+/// threading::reset_excepthook();
+/// assert_eq!(*seen.lock().unwrap(), ["boom"]);
+/// ```
+pub fn set_excepthook<F>(hook: F)
+where
+    F: Fn(&ExceptHookArgs) + Send + Sync + 'static,
+{
+    *HOOK.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(hook));
+}
+
+/// Restores the default [`excepthook`].
+///
+/// ```
+/// threading::reset_excepthook();
+/// ```
+pub fn reset_excepthook() {
+    *HOOK.write().unwrap_or_else(|e| e.into_inner()) = None;
+}
+
+thread_local! {
+    /// Set while a crate thread runs: the panic hook records the location here instead of printing.
+    static CAPTURE: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
+}
+
+/// Wraps the process's panic hook so that panics on crate threads are reported once, by
+/// [`excepthook`], with their location, instead of also by Rust's default message.
+pub(crate) fn install_capture() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let captured = CAPTURE
+                .try_with(|slot| {
+                    let mut slot = slot.borrow_mut();
+                    match slot.as_mut() {
+                        Some(location) => {
+                            *location = info.location().map(|l| l.to_string());
+                            true
+                        }
+                        None => false,
+                    }
+                })
+                .unwrap_or(false);
+            if !captured {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Runs `body` on a crate thread with panic locations captured; returns where it panicked.
+pub(crate) fn capturing<R>(body: impl FnOnce() -> R) -> (R, Option<String>) {
+    let outer = CAPTURE.with(|slot| slot.borrow_mut().replace(None));
+    let result = body();
+    let location = CAPTURE.with(|slot| std::mem::replace(&mut *slot.borrow_mut(), outer)).flatten();
+    (result, location)
+}
+
+/// Reports a crate thread's uncaught panic through the current hook.
+pub(crate) fn report(thread: &Thread, payload: Box<dyn Any + Send>, location: Option<String>) {
+    let interrupted = payload.downcast_ref::<KeyboardInterrupt>().is_some();
+    let args = ExceptHookArgs {
+        exc_type: if interrupted { "KeyboardInterrupt" } else { "panic" }.to_owned(),
+        exc_value: panic_message(payload.as_ref()),
+        location: if interrupted { None } else { location },
+        thread: Some(thread.clone()),
+    };
+    let hook = HOOK.read().unwrap_or_else(|e| e.into_inner()).clone();
+    match hook {
+        Some(hook) => hook(&args),
+        None => excepthook(&args),
+    }
+}

@@ -1,0 +1,363 @@
+//! Who is alive and what each thread waits on.
+//!
+//! Every thread that touches this crate has a record: threads started by [`Thread`](crate::Thread)
+//! get theirs at start, the process's main thread and foreign threads (started with
+//! `std::thread::spawn`, say) get one lazily, as Python's `_MainThread` and `_DummyThread`.
+//! While a thread is parked its record says on what, where that primitive was created, and
+//! since when: [`blocked_threads`] and [`report`] turn that into an explanation of a hang.
+
+use crate::os;
+use crate::sys::{self, OsThread};
+use std::cell::RefCell;
+use std::fmt;
+use std::panic::Location;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// What kind of thread a record describes (Python's `Thread`, `_MainThread`, `_DummyThread`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ThreadKind {
+    Main,
+    Dummy,
+    Started,
+    /// The crate's own helpers (the kernel agent): never listed, never named `Thread-N`.
+    Hidden,
+}
+
+pub(crate) const INITIAL: u8 = 0;
+pub(crate) const STARTED: u8 = 1;
+pub(crate) const STOPPED: u8 = 2;
+
+/// The shared record of one thread.
+pub(crate) struct ThreadInner {
+    pub(crate) kind: ThreadKind,
+    /// The class name shown in the repr: `Thread`, `Timer`, a `Run` type's name.
+    pub(crate) class: Mutex<Arc<str>>,
+    name: Mutex<Arc<str>>,
+    pub(crate) daemon: AtomicBool,
+    pub(crate) state: AtomicU8,
+    ident: AtomicU64,
+    native_id: AtomicU64,
+    os_thread: OnceLock<OsThread>,
+    interrupt_pending: AtomicBool,
+    blocked: Mutex<Option<BlockedSince>>,
+    /// Set for started threads: their run loop, join state and so on.
+    pub(crate) lifecycle: OnceLock<crate::thread::Lifecycle>,
+}
+
+impl fmt::Debug for ThreadInner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ThreadInner")
+            .field("kind", &self.kind)
+            .field("name", &self.name())
+            .field("ident", &self.ident())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ThreadInner {
+    pub(crate) fn new(kind: ThreadKind, class: &str, name: Arc<str>, daemon: bool) -> Self {
+        ThreadInner {
+            kind,
+            class: Mutex::new(Arc::from(class)),
+            name: Mutex::new(name),
+            daemon: AtomicBool::new(daemon),
+            state: AtomicU8::new(INITIAL),
+            ident: AtomicU64::new(0),
+            native_id: AtomicU64::new(0),
+            os_thread: OnceLock::new(),
+            interrupt_pending: AtomicBool::new(false),
+            blocked: Mutex::new(None),
+            lifecycle: OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn name(&self) -> Arc<str> {
+        Arc::clone(&self.name.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    pub(crate) fn set_name(&self, name: &str) {
+        *self.name.lock().unwrap_or_else(|e| e.into_inner()) = Arc::from(name);
+    }
+
+    pub(crate) fn class(&self) -> Arc<str> {
+        Arc::clone(&self.class.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Python's `ident` (0 until the thread runs).
+    pub(crate) fn ident(&self) -> u64 {
+        self.ident.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn native_id(&self) -> u64 {
+        self.native_id.load(Ordering::Acquire)
+    }
+
+    /// Binds the record to the calling OS thread.
+    pub(crate) fn bind_to_current_os_thread(&self) {
+        self.ident.store(os::pthread_self(), Ordering::Release);
+        self.native_id.store(os::gettid(), Ordering::Release);
+        let _ = self.os_thread.set(sys::current_os_thread());
+    }
+
+    pub(crate) fn unpark(&self) {
+        if let Some(thread) = self.os_thread.get() {
+            thread.unpark();
+        }
+    }
+
+    /// Asks the thread to stop its current (or next) blocking call with `KeyboardInterrupt`.
+    pub(crate) fn request_interrupt(&self) {
+        self.interrupt_pending.store(true, Ordering::Release);
+        self.unpark();
+    }
+
+    /// Consumes a pending interrupt request.
+    pub(crate) fn take_interrupt(&self) -> bool {
+        self.interrupt_pending.load(Ordering::Acquire) && self.interrupt_pending.swap(false, Ordering::AcqRel)
+    }
+
+    pub(crate) fn is_alive(&self) -> bool {
+        self.state.load(Ordering::Acquire) == STARTED
+    }
+
+    pub(crate) fn blocked(&self) -> Option<BlockedSince> {
+        self.blocked.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// What a parked thread is blocked on.
+#[derive(Debug, Clone)]
+pub struct Blocked {
+    /// The operation and primitive, e.g. `Lock.acquire`, `Thread.join`, `Queue.get`.
+    pub operation: &'static str,
+    /// The primitive's name if it was given one, else a description (the joined thread's name).
+    pub name: Option<Arc<str>>,
+    /// Where the primitive was created.
+    pub site: &'static Location<'static>,
+}
+
+impl Blocked {
+    pub(crate) fn new(operation: &'static str, site: &'static Location<'static>) -> Self {
+        Blocked { operation, name: None, site }
+    }
+
+    pub(crate) fn named(mut self, name: Option<Arc<str>>) -> Self {
+        self.name = name;
+        self
+    }
+}
+
+/// A [`Blocked`] with the moment the wait began.
+#[derive(Debug, Clone)]
+pub struct BlockedSince {
+    /// What the thread waits on.
+    pub blocked: Blocked,
+    /// When it started waiting.
+    pub since: Instant,
+}
+
+/// Records a thread as blocked for as long as it lives.
+pub(crate) struct BlockedScope<'a> {
+    thread: &'a ThreadInner,
+}
+
+impl<'a> BlockedScope<'a> {
+    pub(crate) fn enter(thread: &'a ThreadInner, blocked: Blocked) -> Self {
+        *thread.blocked.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(BlockedSince { blocked, since: Instant::now() });
+        BlockedScope { thread }
+    }
+}
+
+impl Drop for BlockedScope<'_> {
+    fn drop(&mut self) {
+        *self.thread.blocked.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+static ALIVE: Mutex<Vec<Arc<ThreadInner>>> = Mutex::new(Vec::new());
+static MAIN: OnceLock<Arc<ThreadInner>> = OnceLock::new();
+static NAME_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// `Thread-N`, `Dummy-N`: one process-wide counter, like CPython's `_counter`.
+pub(crate) fn next_name(template: &str) -> Arc<str> {
+    let n = NAME_COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
+    Arc::from(format!("{template}-{n}"))
+}
+
+pub(crate) fn register_alive(thread: &Arc<ThreadInner>) {
+    if thread.kind != ThreadKind::Hidden {
+        ALIVE.lock().unwrap_or_else(|e| e.into_inner()).push(Arc::clone(thread));
+    }
+}
+
+pub(crate) fn unregister(thread: &ThreadInner) {
+    ALIVE.lock().unwrap_or_else(|e| e.into_inner()).retain(|t| !std::ptr::eq(Arc::as_ptr(t), thread));
+}
+
+/// The alive threads, in start order, with the main thread first (Python's `enumerate()`).
+pub(crate) fn alive() -> Vec<Arc<ThreadInner>> {
+    let main = main_record();
+    let mut threads = vec![Arc::clone(&main)];
+    threads.extend(
+        ALIVE
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|t| !Arc::ptr_eq(t, &main) && t.is_alive())
+            .cloned(),
+    );
+    threads
+}
+
+/// The process's main thread's record, created on first use from any thread.
+pub(crate) fn main_record() -> Arc<ThreadInner> {
+    Arc::clone(MAIN.get_or_init(|| {
+        let main =
+            Arc::new(ThreadInner::new(ThreadKind::Main, "_MainThread", Arc::from("MainThread"), false));
+        main.state.store(STARTED, Ordering::Release);
+        main.ident.store(main_ident(), Ordering::Release);
+        main.native_id.store(std::process::id() as u64, Ordering::Release);
+        main
+    }))
+}
+
+/// The main thread's `pthread_t`, learned when it first touches the crate; until then a
+/// stand-in that stays unique.
+fn main_ident() -> u64 {
+    if os::is_process_main_thread() { os::pthread_self() } else { u64::from(std::process::id()) }
+}
+
+/// Owns a lazily created record and drops it from the registry when its thread exits.
+struct CurrentSlot(RefCell<Option<Arc<ThreadInner>>>);
+
+impl Drop for CurrentSlot {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.borrow_mut().take()
+            && thread.kind == ThreadKind::Dummy
+        {
+            thread.state.store(STOPPED, Ordering::Release);
+            unregister(&thread);
+        }
+    }
+}
+
+sys::thread_local! {
+    // Not `const { .. }`: loom's `thread_local!` does not take that form.
+    #[allow(clippy::missing_const_for_thread_local)]
+    static CURRENT: CurrentSlot = CurrentSlot(RefCell::new(None));
+}
+
+/// The calling thread's record, creating a main or dummy record on first use.
+pub(crate) fn current() -> Arc<ThreadInner> {
+    let existing = CURRENT.try_with(|slot| slot.0.borrow().clone());
+    match existing {
+        Ok(Some(thread)) => thread,
+        Ok(None) => {
+            let thread = foreign_thread_record();
+            let _ = CURRENT.try_with(|slot| *slot.0.borrow_mut() = Some(Arc::clone(&thread)));
+            thread
+        }
+        // Thread-local storage is being torn down: a record that lives for this call only.
+        Err(_) => foreign_thread_record(),
+    }
+}
+
+/// Installs the record of a thread started by this crate as the calling thread's.
+pub(crate) fn set_current(thread: Arc<ThreadInner>) {
+    let _ = CURRENT.try_with(|slot| *slot.0.borrow_mut() = Some(thread));
+}
+
+fn foreign_thread_record() -> Arc<ThreadInner> {
+    if os::is_process_main_thread() {
+        let main = main_record();
+        if main.os_thread.get().is_none() {
+            main.bind_to_current_os_thread();
+        }
+        return main;
+    }
+    let dummy = Arc::new(ThreadInner::new(ThreadKind::Dummy, "_DummyThread", next_name("Dummy"), true));
+    dummy.state.store(STARTED, Ordering::Release);
+    dummy.bind_to_current_os_thread();
+    register_alive(&dummy);
+    dummy
+}
+
+/// One line of a [`report`]: a thread and what it waits on.
+#[derive(Debug, Clone)]
+pub struct ThreadState {
+    /// The thread's name.
+    pub name: String,
+    /// Python's `ident`.
+    pub ident: u64,
+    /// Whether it is a daemon thread.
+    pub daemon: bool,
+    /// What it is blocked on, if it is parked in one of this crate's calls.
+    pub blocked: Option<BlockedSince>,
+}
+
+impl fmt::Display for ThreadState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.name)?;
+        match &self.blocked {
+            None => write!(f, ": running (not in a threading call)"),
+            Some(b) => {
+                write!(f, ": blocked in {}", b.blocked.operation)?;
+                if let Some(name) = &b.blocked.name {
+                    write!(f, " on {name}")?;
+                }
+                write!(f, " (created at {}) for {}", b.blocked.site, format_elapsed(b.since.elapsed()))
+            }
+        }
+    }
+}
+
+fn format_elapsed(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// Every alive thread this crate knows of and what each is blocked on, main thread first.
+///
+/// ```
+/// let states = threading::blocked_threads();
+/// assert_eq!(states[0].name, "MainThread");
+/// assert!(states[0].blocked.is_none());
+/// ```
+pub fn blocked_threads() -> Vec<ThreadState> {
+    alive()
+        .iter()
+        .map(|t| ThreadState {
+            name: t.name().to_string(),
+            ident: t.ident(),
+            daemon: t.daemon.load(Ordering::Relaxed),
+            blocked: t.blocked(),
+        })
+        .collect()
+}
+
+/// A readable report of which threads are blocked on what: one line per alive thread.
+///
+/// ```
+/// use std::time::Duration;
+/// let event = std::sync::Arc::new(threading::Event::new());
+/// let waiter = threading::Thread::builder().name("waiter").target({
+///     let event = event.clone();
+///     move || { event.wait(); }
+/// });
+/// waiter.start().unwrap();
+/// while threading::blocked_threads().iter().all(|t| t.blocked.is_none()) {
+///     threading::sleep(Duration::from_millis(1));
+/// }
+/// assert!(threading::report().contains("waiter: blocked in Event.wait"));
+/// event.set();
+/// waiter.join().unwrap();
+/// ```
+pub fn report() -> String {
+    blocked_threads().iter().map(|t| format!("{t}\n")).collect()
+}
