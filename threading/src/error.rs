@@ -55,8 +55,8 @@ impl ValueError {
     /// The message Python would have raised with.
     ///
     /// ```
-    /// let err = threading::Semaphore::try_new(-1).unwrap_err();
-    /// assert_eq!(err.message(), "semaphore initial value must be >= 0");
+    /// let err = threading::set_stack_size(1).unwrap_err();
+    /// assert_eq!(err.message(), "size not valid: 1 bytes");
     /// ```
     pub fn message(&self) -> &str {
         &self.message
