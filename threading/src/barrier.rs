@@ -70,6 +70,10 @@ pub struct Barrier {
     site: &'static Location<'static>,
 }
 
+// A panic anywhere (the action included) leaves the barrier broken, never half-updated.
+impl std::panic::UnwindSafe for Barrier {}
+impl std::panic::RefUnwindSafe for Barrier {}
+
 impl Barrier {
     /// A barrier for `parties` threads (Python's `Barrier(parties)`).
     ///

@@ -91,6 +91,9 @@ enum CondLock<T> {
 unsafe impl<T: Send> Sync for Condition<T> {}
 unsafe impl<T: Send> Send for Condition<T> {}
 
+impl<T> std::panic::UnwindSafe for Condition<T> {}
+impl<T> std::panic::RefUnwindSafe for Condition<T> {}
+
 impl Condition<()> {
     /// A condition with its own lock (Python's `threading.Condition()`; Python's default lock is
     /// an `RLock`, but nothing in the lessons re-enters it, and a `Lock` is cheaper).

@@ -137,21 +137,21 @@ impl Event {
         if self.is_set() {
             return true;
         }
-        let mut waiters = self.waiters.lock();
-        while !self.flag.load(Ordering::Acquire) {
-            let blocked = Blocked::new("Event.wait", self.site).named(self.name.clone());
-            let (next, wake) = waiter::wait_in(&self.waiters, waiters, |w| w, deadline, blocked);
-            waiters = next;
-            match wake {
-                Wake::Notified => {}
-                Wake::TimedOut => break,
-                Wake::Interrupted => {
-                    drop(waiters);
-                    crate::interrupt::raise();
-                }
+        let waiters = self.waiters.lock();
+        if self.flag.load(Ordering::Acquire) {
+            return true;
+        }
+        let blocked = Blocked::new("Event.wait", self.site).named(self.name.clone());
+        let (waiters, wake) = waiter::wait_in(&self.waiters, waiters, |w| w, deadline, blocked);
+        match wake {
+            // Woken by `set`: true even if a `clear` followed at once, as in CPython.
+            Wake::Notified => true,
+            Wake::TimedOut => self.flag.load(Ordering::Acquire),
+            Wake::Interrupted => {
+                drop(waiters);
+                crate::interrupt::raise();
             }
         }
-        self.flag.load(Ordering::Acquire)
     }
 }
 

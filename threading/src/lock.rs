@@ -69,6 +69,11 @@ pub struct Lock<T: ?Sized = ()> {
 unsafe impl<T: ?Sized + Send> Sync for Lock<T> {}
 unsafe impl<T: ?Sized + Send> Send for Lock<T> {}
 
+// Like `std::sync::Mutex`: a panic while the lock is held releases it (the guard's drop), and
+// Python's locks have no poisoning either.
+impl<T: ?Sized> std::panic::UnwindSafe for Lock<T> {}
+impl<T: ?Sized> std::panic::RefUnwindSafe for Lock<T> {}
+
 impl Lock<()> {
     /// An unlocked lock (Python's `threading.Lock()`).
     ///

@@ -49,6 +49,12 @@ impl Waiter {
         self.thread.ident()
     }
 
+    /// The waiting thread (compares equal to the handles `current_thread()` and
+    /// [`Scheduler::thread_created`](crate::schedule::Scheduler::thread_created) give out).
+    pub fn thread(&self) -> crate::Thread {
+        crate::Thread::from_inner(Arc::clone(&self.thread))
+    }
+
     /// Marks the waiter notified and wakes its thread.
     pub(crate) fn notify(&self) {
         self.notified.store(true, Ordering::Release);

@@ -1,0 +1,203 @@
+//! Condition against Python's documented behaviour (what CPython's ConditionTests check:
+//! notify counts, wait timeouts, wait_for's return value, ownership errors, RLock conditions).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use threading::{Condition, Lock, RLock, Thread};
+
+fn spawn(f: impl FnOnce() + Send + 'static) -> Thread {
+    let t = Thread::new(f);
+    t.start().unwrap();
+    t
+}
+
+/// Waits until `n` threads are parked in `Condition.wait`.
+fn until_waiting(n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while threading::blocked_threads()
+        .iter()
+        .filter(|t| t.blocked.as_ref().is_some_and(|b| b.blocked.operation == "Condition.wait"))
+        .count()
+        < n
+    {
+        assert!(Instant::now() < deadline, "threads never started waiting");
+        threading::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn notify_wakes_exactly_n_and_notify_all_the_rest() {
+    let cond = Arc::new(Condition::with_data(0usize));
+    let woken = Arc::new(AtomicUsize::new(0));
+    let waiters: Vec<_> = (0..5)
+        .map(|_| {
+            let (cond, woken) = (cond.clone(), woken.clone());
+            spawn(move || {
+                let mut generation = cond.lock();
+                let start = *generation;
+                while *generation == start {
+                    generation.wait();
+                }
+                woken.fetch_add(1, Ordering::SeqCst);
+            })
+        })
+        .collect();
+    until_waiting(5);
+    {
+        let mut generation = cond.lock();
+        *generation += 1;
+        generation.notify(2);
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while woken.load(Ordering::SeqCst) < 2 {
+        assert!(Instant::now() < deadline);
+        threading::sleep(Duration::from_millis(1));
+    }
+    threading::sleep(Duration::from_millis(20));
+    assert_eq!(woken.load(Ordering::SeqCst), 2, "notify(2) wakes two, not more");
+    cond.lock().notify_all();
+    waiters.iter().for_each(|t| t.join().unwrap());
+    assert_eq!(woken.load(Ordering::SeqCst), 5);
+}
+
+#[test]
+fn wait_timeout_returns_false_and_holds_the_lock_again() {
+    let cond = Condition::with_data(1);
+    let mut guard = cond.lock();
+    let start = Instant::now();
+    assert!(!guard.wait_timeout(Duration::from_millis(20)));
+    assert!(start.elapsed() >= Duration::from_millis(20));
+    *guard += 1; // the lock is held again
+    assert_eq!(*guard, 2);
+}
+
+#[test]
+fn wait_for_returns_the_predicates_last_value() {
+    let cond = Arc::new(Condition::with_data(0));
+    let mut value = cond.lock();
+    assert!(!value.wait_for_timeout(|v| *v == 1, Duration::from_millis(10)));
+    let setter = spawn({
+        let cond = cond.clone();
+        move || {
+            for i in 1..=3 {
+                let mut v = cond.lock();
+                *v = i;
+                v.notify_all();
+            }
+        }
+    });
+    assert!(value.wait_for(|v| *v == 3));
+    assert_eq!(*value, 3);
+    drop(value);
+    setter.join().unwrap();
+}
+
+#[test]
+fn bare_api_needs_the_lock_held() {
+    let cond = Condition::new();
+    assert_eq!(cond.wait().unwrap_err().message(), "cannot wait on un-acquired lock");
+    assert_eq!(cond.notify(1).unwrap_err().message(), "cannot notify on un-acquired lock");
+    assert_eq!(cond.notify_all().unwrap_err().message(), "cannot notify on un-acquired lock");
+    assert!(cond.acquire());
+    assert_eq!(cond.wait_timeout(Duration::from_millis(1)), Ok(false));
+    assert_eq!(cond.wait_for_timeout(|| false, Duration::from_millis(1)), Ok(false));
+    cond.notify_all().unwrap();
+    cond.release().unwrap();
+    assert!(cond.release().is_err());
+}
+
+#[test]
+fn condition_over_an_rlock_checks_ownership_per_thread() {
+    let rlock = Arc::new(RLock::new());
+    let cond = Arc::new(Condition::with_rlock(rlock.clone()));
+    rlock.acquire();
+    rlock.acquire(); // recursion level 2 survives a wait
+    let other = spawn({
+        let cond = cond.clone();
+        move || {
+            assert_eq!(cond.notify(1).unwrap_err().message(), "cannot notify on un-acquired lock");
+            let _held = cond.lock();
+            cond.notify_all().unwrap();
+        }
+    });
+    assert_eq!(cond.wait_timeout(Duration::from_secs(30)), Ok(true));
+    assert_eq!(rlock.recursion_count(), 2, "wait restored the recursion level");
+    rlock.release().unwrap();
+    rlock.release().unwrap();
+    other.join().unwrap();
+}
+
+#[test]
+fn two_conditions_share_one_lock_like_queue() {
+    let lock = Arc::new(Lock::with_data(Vec::<u32>::new()));
+    let not_empty = Arc::new(Condition::with_lock(lock.clone()));
+    let not_full = Arc::new(Condition::with_lock(lock.clone()));
+    const CAPACITY: usize = 2;
+    let producer = spawn({
+        let (not_empty, not_full) = (not_empty.clone(), not_full.clone());
+        move || {
+            for i in 0..100 {
+                let mut items = not_full.lock();
+                items.wait_for(|items| items.len() < CAPACITY);
+                items.push(i);
+                not_empty.notify_held(&items, 1);
+            }
+        }
+    });
+    let mut received = Vec::new();
+    while received.len() < 100 {
+        let mut items = not_empty.lock();
+        items.wait_for(|items| !items.is_empty());
+        assert!(items.len() <= CAPACITY);
+        received.push(items.remove(0));
+        not_full.notify_held(&items, 1);
+    }
+    producer.join().unwrap();
+    assert_eq!(received, (0..100).collect::<Vec<_>>());
+}
+
+#[test]
+fn producer_consumer_with_several_consumers() {
+    // Seed 004's Condition lesson: one producer, several consumers waiting on the same condition.
+    let cond = Arc::new(Condition::with_data(Vec::<usize>::new()));
+    let consumed = Arc::new(AtomicUsize::new(0));
+    let consumers: Vec<_> = (0..4)
+        .map(|_| {
+            let (cond, consumed) = (cond.clone(), consumed.clone());
+            spawn(move || {
+                loop {
+                    let mut items = cond.lock();
+                    items.wait_for(|items| !items.is_empty());
+                    let item = items.pop().unwrap();
+                    if item == usize::MAX {
+                        items.push(item); // pass the stop marker on
+                        items.notify_all();
+                        return;
+                    }
+                    consumed.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    for i in 0..1000 {
+        let mut items = cond.lock();
+        items.insert(0, i);
+        items.notify(1);
+    }
+    {
+        let mut items = cond.lock();
+        items.insert(0, usize::MAX);
+        items.notify_all();
+    }
+    consumers.iter().for_each(|t| t.join().unwrap());
+    assert_eq!(consumed.load(Ordering::SeqCst), 1000);
+}
+
+#[test]
+fn condition_repr() {
+    let cond = Condition::new();
+    let repr = format!("{cond:?}");
+    assert!(repr.starts_with("<Condition(<unlocked _thread.lock object at 0x"), "{repr}");
+    assert!(repr.ends_with(", 0)>"), "{repr}");
+}
