@@ -46,6 +46,7 @@ mod interrupt;
 mod local;
 mod lock;
 mod os;
+pub mod queue;
 mod raw_lock;
 mod registry;
 mod rlock;

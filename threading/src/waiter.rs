@@ -131,6 +131,13 @@ impl WaitList {
         }
     }
 
+    /// Takes the longest-waiting thread out of the list without waking it, so that the caller
+    /// can [`Waiter::notify`] it after releasing the state's mutex (the woken thread then does
+    /// not find the mutex still held, and the wake-up's system call is not made under it).
+    pub(crate) fn pop(&mut self) -> Option<Arc<Waiter>> {
+        self.waiters.pop_front()
+    }
+
     /// Wakes up to `n` threads in FIFO order; returns how many were woken.
     pub(crate) fn notify(&mut self, n: usize) -> usize {
         let mut woken = 0;

@@ -141,3 +141,66 @@ fn barrier_abort_wakes_the_waiter_with_an_error() {
         assert!(waiter.join().unwrap().is_err());
     });
 }
+
+mod queue_models {
+    use super::*;
+    use threading::queue::Queue;
+
+    #[test]
+    fn bounded_queue_hands_over_every_item_in_order() {
+        loom::model(|| {
+            let q = Arc::new(Queue::new(1));
+            let producer = {
+                let q = q.clone();
+                thread::spawn(move || {
+                    q.put(1).unwrap();
+                    q.put(2).unwrap(); // waits for the consumer to make room
+                })
+            };
+            assert_eq!(q.get(), Ok(1));
+            assert_eq!(q.get(), Ok(2));
+            producer.join().unwrap();
+            assert!(q.empty());
+        });
+    }
+
+    #[test]
+    fn join_returns_only_after_task_done() {
+        loom::model(|| {
+            let q = Arc::new(Queue::new(0));
+            let done = Arc::new(AtomicUsize::new(0));
+            let worker = {
+                let (q, done) = (q.clone(), done.clone());
+                thread::spawn(move || {
+                    let item = q.get().unwrap();
+                    done.store(item, Ordering::SeqCst);
+                    q.task_done().unwrap();
+                })
+            };
+            q.put(7).unwrap();
+            q.join();
+            assert_eq!(done.load(Ordering::SeqCst), 7, "join saw the finished task");
+            worker.join().unwrap();
+        });
+    }
+
+    #[test]
+    fn shutdown_ends_a_waiting_consumer_after_the_last_item() {
+        loom::model(|| {
+            let q = Arc::new(Queue::new(0));
+            let consumer = {
+                let q = q.clone();
+                thread::spawn(move || {
+                    let mut total = 0;
+                    while let Ok(item) = q.get() {
+                        total += item;
+                    }
+                    total
+                })
+            };
+            q.put(5).unwrap();
+            q.shutdown(false);
+            assert_eq!(consumer.join().unwrap(), 5);
+        });
+    }
+}
