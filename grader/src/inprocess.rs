@@ -1,0 +1,124 @@
+//! The check that runs inside the learner's own process (the notebooks' in-kernel check):
+//! the same harness, schedulers and judge as the command-line grader, on a type that is
+//! already compiled, printing the same verdict text.
+//!
+//! There is no source to inspect here, so the mode is found at run time: controlled
+//! scheduling first; if a thread keeps running without reaching a `threading`
+//! synchronisation point (it blocks on `std::sync`, spins on an atomic), the check switches
+//! to OS chaos for the remaining runs. There is no sandbox either: the learner checks their
+//! own code. A deadlocked or spinning thread cannot be killed in process; it is left behind.
+
+use crate::harness::{NoSink, RunLimits, Sink};
+use crate::judge::Verdict;
+use crate::plan::{self, Mode, PlanOptions};
+use crate::report::Report;
+use crate::schedule::Schedule;
+use crate::session::{self, SessionResult};
+use crate::subject::Subject;
+use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Options of the in-process check.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The scheduling mode; `None` picks it at run time (see the module docs).
+    pub mode: Option<Mode>,
+    /// Seed of the plan.
+    pub seed: u64,
+    /// Rounds over every (start order, n); `None` for the default.
+    pub repeat: Option<usize>,
+    /// Bounds on each run.
+    pub limits: RunLimits,
+    /// Print the report to stdout.
+    pub print: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions { mode: None, seed: 1, repeat: None, limits: RunLimits::default(), print: true }
+    }
+}
+
+fn base_report(exercise: &str, seed: u64, mode: Mode, planned: usize, result: &SessionResult) -> Report {
+    let mut report =
+        Report::new(result.failure.as_ref().map(|f| f.verdict).unwrap_or(Verdict::Pass), exercise, seed);
+    report.mode = Some(mode);
+    report.runs = result.runs;
+    report.planned_runs = planned;
+    report.failure = result.failure.clone();
+    report
+}
+
+/// Checks `subject` in this process and returns (and, by default, prints) the report.
+pub fn check<T: Send + Sync + 'static>(subject: Subject<T>, options: &CheckOptions) -> Report {
+    let started = Instant::now();
+    let exercise = subject.exercise;
+    let subject = Arc::new(subject);
+    let sink: Arc<dyn Sink> = Arc::new(NoSink);
+    let plan_for =
+        |mode| plan::plan(exercise, &PlanOptions { mode, seed: options.seed, repeat: options.repeat });
+    let mode = options.mode.unwrap_or(Mode::Controlled);
+    let specs = plan_for(mode);
+    let auto = options.mode.is_none();
+    let result = session::run_plan(&subject, &specs, &options.limits, &sink, |_, record, _| {
+        if auto && record.preemptions > 0 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    });
+    let mut report = if auto && result.failure.is_none() && result.escaped_control {
+        let chaos_specs = plan_for(Mode::Chaos);
+        let chaos = session::run_plan(&subject, &chaos_specs, &options.limits, &sink, |_, _, _| {
+            ControlFlow::Continue(())
+        });
+        let mut report = base_report(exercise.id, options.seed, Mode::Chaos, chaos_specs.len(), &chaos);
+        report.notes.push(
+            "the code synchronises outside `threading` (std::sync, atomics or channels): \
+             tested on real threads with injected delays (OS chaos) instead of controlled scheduling"
+                .into(),
+        );
+        report
+    } else {
+        base_report(exercise.id, options.seed, mode, specs.len(), &result)
+    };
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    if options.print {
+        print!("{report}");
+    }
+    report
+}
+
+/// Reruns one failing run from its replay string, in this process.
+pub fn replay<T: Send + Sync + 'static>(subject: Subject<T>, schedule: &str, print: bool) -> Report {
+    let started = Instant::now();
+    let exercise = subject.exercise;
+    let mut report = Report::new(Verdict::Pass, exercise.id, 0);
+    let schedule = match Schedule::parse(schedule, exercise.roles.len()) {
+        Ok(schedule) => schedule,
+        Err(e) => {
+            report.notes.push(e.to_string());
+            report.verdict = Verdict::Rejected;
+            if print {
+                print!("{report}");
+            }
+            return report;
+        }
+    };
+    let specs = plan::replay(&schedule);
+    let sink: Arc<dyn Sink> = Arc::new(NoSink);
+    let result = session::run_plan(&Arc::new(subject), &specs, &RunLimits::default(), &sink, |_, _, _| {
+        ControlFlow::Continue(())
+    });
+    let mode = specs[0].strategy.mode();
+    report = base_report(exercise.id, 0, mode, 1, &result);
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    if print {
+        print!("{report}");
+    }
+    report
+}
+
+impl Report {
+    /// How evcxr shows a report that ends a notebook cell: its text.
+    pub fn evcxr_display(&self) {
+        println!("EVCXR_BEGIN_CONTENT text/plain\n{self}EVCXR_END_CONTENT");
+    }
+}

@@ -1,0 +1,129 @@
+//! Grades the lessons' concurrency exercises (Print in Order, FooBar, Zero Even Odd) under
+//! stress, with controlled scheduling, and says why a solution fails with a schedule that
+//! replays.
+//!
+//! A submission flows through named stages — **load** (`.rs`, notebook, stdin) → **check**
+//! (forbidden code, before compiling) → **build** (against a cached `threading` rlib) →
+//! **run** (in a sandboxed child) → **judge** (in the grader process, from the raw events) →
+//! **report** (text or JSON). The first two and the sandbox live behind the `cli` feature;
+//! the harness, the schedulers, the judge and the report are this library's core, which the
+//! exercise notebooks use inside the Jupyter kernel:
+//!
+//! ```
+//! pub struct ZeroEvenOdd { n: usize, turn: threading::Condition<usize> }
+//! impl ZeroEvenOdd {
+//!     pub fn new(n: usize) -> Self { ZeroEvenOdd { n, turn: threading::Condition::with_data(0) } }
+//!     // turn: 0 → zero's, 1 → odd's, 2 → even's
+//!     pub fn zero(&self, print_number: impl Fn(usize)) {
+//!         for i in 1..=self.n {
+//!             let mut turn = self.turn.lock();
+//!             turn.wait_for(|t| *t == 0);
+//!             print_number(0);
+//!             *turn = if i % 2 == 1 { 1 } else { 2 };
+//!             turn.notify_all();
+//!         }
+//!     }
+//!     pub fn even(&self, print_number: impl Fn(usize)) { self.numbers(2, 2, print_number) }
+//!     pub fn odd(&self, print_number: impl Fn(usize)) { self.numbers(1, 1, print_number) }
+//!     fn numbers(&self, first: usize, mine: usize, print_number: impl Fn(usize)) {
+//!         for i in (first..=self.n).step_by(2) {
+//!             let mut turn = self.turn.lock();
+//!             turn.wait_for(|t| *t == mine);
+//!             print_number(i);
+//!             *turn = 0;
+//!             turn.notify_all();
+//!         }
+//!     }
+//! }
+//!
+//! let options = threadlab_grader::CheckOptions { repeat: Some(2), print: false, ..Default::default() };
+//! let report = threadlab_grader::check!(zero_even_odd, ZeroEvenOdd, options);
+//! assert_eq!(report.verdict, threadlab_grader::Verdict::Pass);
+//! ```
+//!
+//! `check!(exercise, Type)` prints the same report the command-line grader would (without
+//! the sandbox and the forbidden-code check: the learner checks their own code). Exercises
+//! are `print_in_order`, `foobar` and `zero_even_odd`; `check!(exercise, Type, options)`
+//! takes [`CheckOptions`]. [`replay!`] reruns a failing schedule.
+//!
+//! # Threat model (command-line grader)
+//! The submission runs in a child process that also runs the harness, so nothing in that
+//! process is trusted to decide a verdict. The grader decides from a stream of raw events
+//! (which method printed which token from which thread, how each run ended) sent by the
+//! harness over a descriptor the submission cannot reach (see [`protocol`]), every run closed
+//! with a nonce the submission never sees; a missing run, a missing nonce or a child that
+//! ends early is a failure, never a pass. The submission is rejected before compiling if it
+//! contains `unsafe`, `extern`, foreign crates, `std::{fs, net, env, process, os}`, `include*!`,
+//! `asm!`, macros of its own, crate attributes or `threading`'s hooks (see `check`); the
+//! child runs with resource limits, in its own network namespace, as an unprivileged user,
+//! and under a seccomp filter that leaves it no way to open files or sockets or to start
+//! processes (see `sandbox`).
+
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+// The core: what runs in the child and in the notebook's kernel.
+pub mod child;
+pub mod cputime;
+pub mod exercise;
+pub mod harness;
+pub mod inprocess;
+pub mod judge;
+pub mod plan;
+pub mod protocol;
+pub mod record;
+pub mod report;
+pub mod schedule;
+#[cfg(feature = "child")]
+pub mod seccomp;
+pub mod session;
+pub mod subject;
+
+// The command-line grader's stages.
+#[cfg(feature = "cli")]
+pub mod batch;
+#[cfg(feature = "cli")]
+pub mod build;
+#[cfg(feature = "cli")]
+pub mod check;
+#[cfg(feature = "cli")]
+pub mod cli;
+#[cfg(feature = "cli")]
+pub mod grade;
+#[cfg(feature = "cli")]
+pub mod load;
+#[cfg(feature = "cli")]
+pub mod prepare;
+#[cfg(feature = "cli")]
+pub mod runner;
+#[cfg(feature = "cli")]
+pub mod sandbox;
+
+pub use exercise::{Exercise, Token};
+pub use inprocess::{CheckOptions, check, replay};
+pub use judge::{Failure, Verdict};
+pub use plan::Mode;
+pub use report::Report;
+pub use subject::{Printer, Subject};
+
+/// Checks the learner's type for an exercise in this process and prints the report:
+/// `check!(zero_even_odd, ZeroEvenOdd)`, or with [`CheckOptions`] as a third argument.
+/// Returns the [`Report`].
+#[macro_export]
+macro_rules! check {
+    ($exercise:ident, $t:ty) => {
+        $crate::check!($exercise, $t, $crate::CheckOptions::default())
+    };
+    ($exercise:ident, $t:ty, $options:expr) => {
+        $crate::inprocess::check($crate::exercise::$exercise::adapter!($t), &$options)
+    };
+}
+
+/// Reruns one run from its replay string in this process and prints the report:
+/// `replay!(zero_even_odd, ZeroEvenOdd, "c1-n3-o201-AB2C")`.
+#[macro_export]
+macro_rules! replay {
+    ($exercise:ident, $t:ty, $schedule:expr) => {
+        $crate::inprocess::replay($crate::exercise::$exercise::adapter!($t), $schedule, true)
+    };
+}

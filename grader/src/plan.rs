@@ -1,0 +1,236 @@
+//! Which runs to make: every start order, small/odd/even `n` and one large, many schedules.
+//!
+//! A plan is a pure function of the exercise, the mode, the seed and the repeat count, so the
+//! sandboxed child and the grader process compute the same list, and the grader can tell
+//! whether every planned run really reported.
+
+use crate::exercise::Exercise;
+use crate::schedule::{Schedule, ScheduleKind, Trace};
+use serde::{Deserialize, Serialize};
+
+/// How the threads are scheduled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// One thread at a time, chosen at every `threading` synchronisation point (PCT and
+    /// random walks). For code that synchronises only through `threading`.
+    Controlled,
+    /// Real threads perturbed by seeded yields, delays and starvation windows. For code on
+    /// `std::sync`, atomics or channels.
+    Chaos,
+    /// Real threads, nothing injected: what LeetCode-style judges do (the benchmark baseline).
+    Naive,
+}
+
+impl Mode {
+    /// The name used on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Controlled => "controlled",
+            Mode::Chaos => "chaos",
+            Mode::Naive => "naive",
+        }
+    }
+}
+
+/// How one run picks who runs next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StrategySpec {
+    /// PCT with this bug depth.
+    Pct {
+        /// The strategy's seed.
+        seed: u64,
+        /// Bug depth (1 to 3).
+        depth: usize,
+        /// The expected run length in scheduling points; `None`: learnt from earlier runs.
+        #[serde(default)]
+        horizon: Option<u64>,
+    },
+    /// Uniform random choice at every point.
+    Random {
+        /// The strategy's seed.
+        seed: u64,
+    },
+    /// Follow a recorded trace.
+    Replay(String),
+    /// OS chaos with this seed.
+    Chaos {
+        /// The perturbation seed.
+        seed: u64,
+    },
+    /// Real threads, unperturbed.
+    Naive,
+}
+
+impl StrategySpec {
+    /// The mode this strategy belongs to.
+    pub fn mode(&self) -> Mode {
+        match self {
+            StrategySpec::Pct { .. } | StrategySpec::Random { .. } | StrategySpec::Replay(_) => {
+                Mode::Controlled
+            }
+            StrategySpec::Chaos { .. } => Mode::Chaos,
+            StrategySpec::Naive => Mode::Naive,
+        }
+    }
+}
+
+/// One run: the parameters and the schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunSpec {
+    /// Position in the plan.
+    pub index: usize,
+    /// The exercise's `n`.
+    pub n: usize,
+    /// The order the methods' threads are started in (indices into the exercise's methods).
+    pub order: Vec<usize>,
+    /// How it is scheduled.
+    pub strategy: StrategySpec,
+}
+
+/// What to plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanOptions {
+    /// Scheduling mode.
+    pub mode: Mode,
+    /// Seed of everything random in the plan.
+    pub seed: u64,
+    /// Rounds over every (start order, n) pair; `None` for the exercise's default.
+    pub repeat: Option<usize>,
+}
+
+/// Runs each exercise gets by default, per mode: enough for PCT to find depth-2 ordering
+/// bugs with high probability, few enough for a verdict in well under three seconds.
+pub fn default_runs(mode: Mode) -> usize {
+    match mode {
+        Mode::Controlled => 600,
+        Mode::Chaos | Mode::Naive => 240,
+    }
+}
+
+/// Every permutation of `0..k`, in lexicographic order.
+///
+/// ```
+/// assert_eq!(threadlab_grader::plan::permutations(3).len(), 6);
+/// assert_eq!(threadlab_grader::plan::permutations(2), vec![vec![0, 1], vec![1, 0]]);
+/// ```
+pub fn permutations(k: usize) -> Vec<Vec<usize>> {
+    fn extend(prefix: &mut Vec<usize>, k: usize, out: &mut Vec<Vec<usize>>) {
+        if prefix.len() == k {
+            out.push(prefix.clone());
+            return;
+        }
+        for next in 0..k {
+            if !prefix.contains(&next) {
+                prefix.push(next);
+                extend(prefix, k, out);
+                prefix.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    extend(&mut Vec::new(), k, &mut out);
+    out
+}
+
+/// SplitMix64: independent-looking seeds from one seed and an index.
+pub(crate) fn mix(seed: u64, index: u64) -> u64 {
+    let mut z = seed.wrapping_add(index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The rounds an exercise gets by default in `mode`.
+pub fn default_repeat(exercise: &Exercise, mode: Mode) -> usize {
+    let combos = permutations(exercise.roles.len()).len() * exercise.sizes().len();
+    default_runs(mode).div_ceil(combos).max(1)
+}
+
+/// The plan: `repeat` rounds over every start order and every small `n`, with the strategy
+/// rotating through PCT depths 2, 3, 1 and random walks; after the first round, two runs with
+/// the large `n`.
+///
+/// ```
+/// use threadlab_grader::plan::{plan, Mode, PlanOptions};
+/// let exercise = threadlab_grader::exercise::find("zero-even-odd").unwrap();
+/// let runs = plan(exercise, &PlanOptions { mode: Mode::Controlled, seed: 1, repeat: Some(2) });
+/// assert_eq!(runs.len(), 2 * 6 * 8 + 2);
+/// assert!(runs.iter().any(|r| r.n == 1000));
+/// assert_eq!(runs, plan(exercise, &PlanOptions { mode: Mode::Controlled, seed: 1, repeat: Some(2) }));
+/// ```
+pub fn plan(exercise: &Exercise, options: &PlanOptions) -> Vec<RunSpec> {
+    let orders = permutations(exercise.roles.len());
+    let repeat = options.repeat.unwrap_or_else(|| default_repeat(exercise, options.mode)).max(1);
+    let mut runs = Vec::new();
+    let strategy = |index: usize| {
+        let seed = mix(options.seed, index as u64);
+        match options.mode {
+            Mode::Controlled => match index % 8 {
+                0..=3 => StrategySpec::Pct { seed, depth: 2, horizon: None },
+                4 | 5 => StrategySpec::Pct { seed, depth: 3, horizon: None },
+                6 => StrategySpec::Pct { seed, depth: 1, horizon: None },
+                _ => StrategySpec::Random { seed },
+            },
+            Mode::Chaos => StrategySpec::Chaos { seed },
+            Mode::Naive => StrategySpec::Naive,
+        }
+    };
+    for round in 0..repeat {
+        for order in &orders {
+            for &n in exercise.sizes() {
+                let index = runs.len();
+                runs.push(RunSpec { index, n, order: order.clone(), strategy: strategy(index) });
+            }
+        }
+        if round == 0
+            && let Some(large) = exercise.large_size()
+        {
+            for order in [&orders[0], &orders[orders.len() - 1]] {
+                let index = runs.len();
+                let strategy = match (options.mode, index % 2) {
+                    (Mode::Controlled, 0) => StrategySpec::Random { seed: mix(options.seed, index as u64) },
+                    _ => strategy(index),
+                };
+                runs.push(RunSpec { index, n: large, order: order.clone(), strategy });
+            }
+        }
+    }
+    runs
+}
+
+/// The one-run plan that replays `schedule`.
+pub fn replay(schedule: &Schedule) -> Vec<RunSpec> {
+    let strategy = match &schedule.kind {
+        ScheduleKind::Controlled(trace) => StrategySpec::Replay(trace.to_string()),
+        ScheduleKind::Seeded(spec) => spec.clone(),
+        ScheduleKind::Chaos(seed) => StrategySpec::Chaos { seed: *seed },
+        ScheduleKind::Naive => StrategySpec::Naive,
+    };
+    vec![RunSpec { index: 0, n: schedule.n, order: schedule.order.clone(), strategy }]
+}
+
+impl RunSpec {
+    /// The replay string for this run, given the controlled trace it produced; without one,
+    /// the strategy and its seed (with `horizon`, the PCT horizon it ran with).
+    pub fn schedule(&self, trace: Option<&Trace>, horizon: u64) -> Schedule {
+        let kind = match (&self.strategy, trace) {
+            (StrategySpec::Chaos { seed }, _) => ScheduleKind::Chaos(*seed),
+            (StrategySpec::Naive, _) => ScheduleKind::Naive,
+            (_, Some(trace)) => ScheduleKind::Controlled(trace.clone()),
+            (StrategySpec::Pct { seed, depth, horizon: h }, None) => {
+                ScheduleKind::Seeded(StrategySpec::Pct {
+                    seed: *seed,
+                    depth: *depth,
+                    horizon: Some(h.unwrap_or(horizon)),
+                })
+            }
+            (StrategySpec::Replay(trace), None) => {
+                ScheduleKind::Controlled(trace.parse().unwrap_or_default())
+            }
+            (strategy, None) => ScheduleKind::Seeded(strategy.clone()),
+        };
+        Schedule { n: self.n, order: self.order.clone(), kind }
+    }
+}

@@ -1,0 +1,79 @@
+//! Running a whole plan in this process: run after run, judged as they come, stopping at the
+//! first failure. The sandboxed child and the in-notebook check both go through here.
+
+use crate::harness::{RunLimits, Sink, run_once};
+use crate::judge::{Failure, judge};
+use crate::plan::RunSpec;
+use crate::record::RunRecord;
+use crate::subject::Subject;
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a session did.
+#[derive(Debug, Clone)]
+pub struct SessionResult {
+    /// Runs made (including the failing one).
+    pub runs: usize,
+    /// The first failure, with its run.
+    pub failure: Option<Failure>,
+    /// Wall-clock time.
+    pub duration: Duration,
+    /// Whether some controlled run saw synchronisation outside `threading`.
+    pub escaped_control: bool,
+}
+
+/// PCT's horizon per `n`, learnt from the runs so far (the most scheduling points seen).
+/// The grader replays the same learning from the child's records, so it knows the horizon of
+/// a run whose record was lost.
+#[derive(Debug, Clone, Default)]
+pub struct Horizons(HashMap<usize, u64>);
+
+impl Horizons {
+    /// The horizon for a run with this `n`, if a run with it was seen.
+    pub fn get(&self, n: usize) -> Option<u64> {
+        self.0.get(&n).copied()
+    }
+
+    /// Learns from a finished run.
+    pub fn learn(&mut self, n: usize, steps: u64) {
+        if steps > 0 {
+            let seen = self.0.entry(n).or_insert(0);
+            *seen = (*seen).max(steps);
+        }
+    }
+}
+
+/// Runs `specs` in order until one fails or `on_record` says stop; PCT's horizon for each `n`
+/// is learnt from the runs before.
+pub fn run_plan<T: Send + Sync + 'static>(
+    subject: &Arc<Subject<T>>,
+    specs: &[RunSpec],
+    limits: &RunLimits,
+    sink: &Arc<dyn Sink>,
+    mut on_record: impl FnMut(&RunSpec, &RunRecord, Option<&Failure>) -> ControlFlow<()>,
+) -> SessionResult {
+    let started = Instant::now();
+    let mut horizons = Horizons::default();
+    let mut result =
+        SessionResult { runs: 0, failure: None, duration: Duration::ZERO, escaped_control: false };
+    for spec in specs {
+        let limits = RunLimits { horizon: horizons.get(spec.n).or(limits.horizon), ..*limits };
+        let record = run_once(subject, spec, &limits, sink);
+        result.runs += 1;
+        horizons.learn(spec.n, record.steps);
+        result.escaped_control |= record.preemptions > 0;
+        let failure = judge(subject.exercise, spec, &record);
+        let flow = on_record(spec, &record, failure.as_ref());
+        if failure.is_some() {
+            result.failure = failure;
+            break;
+        }
+        if flow.is_break() {
+            break;
+        }
+    }
+    result.duration = started.elapsed();
+    result
+}

@@ -1,0 +1,89 @@
+//! The in-process check (what the notebooks run) on a few known solutions.
+
+use threading::{Condition, Event};
+use threadlab_grader::{CheckOptions, Verdict, check};
+
+/// Seed 002's FooBar with two Events: racy (clear after set can erase the other's set).
+pub struct FooBar {
+    n: usize,
+    events: (Event, Event),
+}
+
+impl FooBar {
+    pub fn new(n: usize) -> FooBar {
+        let events = (Event::new(), Event::new());
+        events.1.set();
+        FooBar { n, events }
+    }
+    pub fn foo(&self, print_foo: impl Fn()) {
+        for _ in 0..self.n {
+            self.events.1.wait();
+            print_foo();
+            self.events.0.set();
+            self.events.1.clear();
+        }
+    }
+    pub fn bar(&self, print_bar: impl Fn()) {
+        for _ in 0..self.n {
+            self.events.0.wait();
+            print_bar();
+            self.events.1.set();
+            self.events.0.clear();
+        }
+    }
+}
+
+pub struct ZeroEvenOdd {
+    n: usize,
+    turn: Condition<usize>,
+}
+
+impl ZeroEvenOdd {
+    pub fn new(n: usize) -> Self {
+        ZeroEvenOdd { n, turn: Condition::with_data(0) }
+    }
+    pub fn zero(&self, print_number: impl Fn(usize)) {
+        for i in 1..=self.n {
+            let mut turn = self.turn.lock();
+            turn.wait_for(|t| *t == 0);
+            print_number(0);
+            *turn = if i % 2 == 1 { 1 } else { 2 };
+            turn.notify_all();
+        }
+    }
+    pub fn even(&self, print_number: impl Fn(usize)) {
+        for i in (2..=self.n).step_by(2) {
+            let mut turn = self.turn.lock();
+            turn.wait_for(|t| *t == 2);
+            print_number(i);
+            *turn = 0;
+            turn.notify_all();
+        }
+    }
+    pub fn odd(&self, print_number: impl Fn(usize)) {
+        for i in (1..=self.n).step_by(2) {
+            let mut turn = self.turn.lock();
+            turn.wait_for(|t| *t == 1);
+            print_number(i);
+            *turn = 0;
+            turn.notify_all();
+        }
+    }
+}
+
+#[test]
+fn the_seeds_two_event_foobar_deadlocks_with_a_replayable_schedule() {
+    let report = check!(foobar, FooBar, CheckOptions { print: true, ..Default::default() });
+    assert_eq!(report.verdict, Verdict::Deadlock);
+    let failure = report.failure.unwrap();
+    let again = threadlab_grader::replay!(foobar, FooBar, &failure.replay);
+    assert_eq!(again.verdict, Verdict::Deadlock);
+}
+
+#[test]
+fn a_condition_based_zero_even_odd_passes() {
+    let start = std::time::Instant::now();
+    let report = check!(zero_even_odd, ZeroEvenOdd, CheckOptions { print: true, ..Default::default() });
+    eprintln!("took {:?}", start.elapsed());
+    assert_eq!(report.verdict, Verdict::Pass);
+}
