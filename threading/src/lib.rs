@@ -36,6 +36,8 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+pub mod agent;
 mod barrier;
 mod condition;
 mod current;

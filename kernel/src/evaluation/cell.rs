@@ -1,0 +1,110 @@
+//! What a cell is: Rust for evcxr, or a program cell (`%%program`), and whether it ends in an
+//! expression whose value is the cell's result.
+
+use ra_ap_syntax::ast::{HasModuleItem, HasName};
+use ra_ap_syntax::{AstNode, Edition, SourceFile, ast};
+use std::time::Duration;
+
+/// A parsed cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Rust statements, items and `:commands`, run by evcxr.
+    Rust(String),
+    /// A whole program (`%%program [--timeout SECS]`), built and run as its own process.
+    Program {
+        /// The program: a full program if it defines `fn main`, else the body of `main`.
+        source: String,
+        /// Kill it after this long.
+        timeout: Option<Duration>,
+    },
+}
+
+/// The magic line that starts a program cell.
+pub const PROGRAM_MAGIC: &str = "%%program";
+
+impl Cell {
+    /// Parses a cell; a malformed `%%program` line is an error message.
+    pub fn parse(code: &str) -> Result<Cell, String> {
+        let trimmed = code.trim_start();
+        let Some(rest) = trimmed.strip_prefix(PROGRAM_MAGIC) else {
+            return Ok(Cell::Rust(code.to_owned()));
+        };
+        let (first_line, body) = rest.split_once('\n').unwrap_or((rest, ""));
+        let mut timeout = None;
+        let mut words = first_line.split_whitespace();
+        while let Some(word) = words.next() {
+            let value = match word.strip_prefix("--timeout") {
+                Some("") => words.next().ok_or("--timeout needs a number of seconds")?.to_owned(),
+                Some(v) if v.starts_with('=') => v[1..].to_owned(),
+                _ => return Err(format!("unknown option {word:?}; usage: {PROGRAM_MAGIC} [--timeout SECS]")),
+            };
+            let secs: f64 =
+                value.parse().map_err(|_| format!("--timeout {value:?} is not a number of seconds"))?;
+            if !(secs > 0.0 && secs.is_finite()) {
+                return Err("--timeout must be a positive number of seconds".to_owned());
+            }
+            timeout = Some(Duration::from_secs_f64(secs));
+        }
+        Ok(Cell::Program { source: body.to_owned(), timeout })
+    }
+}
+
+/// Whether the Rust in `code` (ignoring `:command` lines) ends in an expression without a
+/// semicolon, which evcxr displays as the cell's value.
+pub fn ends_with_expression(code: &str) -> bool {
+    let rust: String = code
+        .lines()
+        .map(|line| if line.trim_start().starts_with(':') { "" } else { line })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let wrapped = format!("fn evcxr_cell() {{\n{rust}\n}}");
+    let file = SourceFile::parse(&wrapped, Edition::Edition2024).tree();
+    file.syntax()
+        .children()
+        .find_map(ast::Fn::cast)
+        .and_then(|f| f.body())
+        .and_then(|b| b.stmt_list())
+        .and_then(|s| s.tail_expr())
+        .is_some()
+}
+
+/// Whether a program cell's source defines its own `fn main`.
+pub fn defines_main(source: &str) -> bool {
+    let file = SourceFile::parse(source, Edition::Edition2024).tree();
+    file.items().any(|item| match item {
+        ast::Item::Fn(f) => f.name().is_some_and(|n| n.text() == "main"),
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_expressions() {
+        assert!(ends_with_expression("6 * 7"));
+        assert!(ends_with_expression("let x = 1;\nx + 1"));
+        assert!(ends_with_expression(":dep foo\nvec![1]"));
+        assert!(!ends_with_expression("let x = 1;"));
+        assert!(!ends_with_expression("println!(\"a\");"));
+        assert!(!ends_with_expression("fn f() {}"));
+    }
+
+    #[test]
+    fn program_cells() {
+        assert_eq!(Cell::parse("6*7").unwrap(), Cell::Rust("6*7".into()));
+        assert_eq!(
+            Cell::parse("%%program --timeout 2.5\nprintln!(\"hi\");").unwrap(),
+            Cell::Program { source: "println!(\"hi\");".into(), timeout: Some(Duration::from_millis(2500)) }
+        );
+        assert_eq!(
+            Cell::parse("%%program\nfn main() {}").unwrap(),
+            Cell::Program { source: "fn main() {}".into(), timeout: None }
+        );
+        assert!(Cell::parse("%%program --timeout nope\n").is_err());
+        assert!(Cell::parse("%%program --fast\n").is_err());
+        assert!(defines_main("use std::fmt;\nfn main() { }"));
+        assert!(!defines_main("let x = 1;\nprintln!(\"{x}\");"));
+    }
+}

@@ -1,0 +1,406 @@
+//! The evaluation thread: owns evcxr's `CommandContext` and runs one job at a time.
+
+use super::agent::AgentLink;
+use super::cell::{self, Cell};
+use super::diagnostics::CellError;
+use super::frames::{Frame, Stream};
+use super::interrupt::{Interrupter, Interruption};
+use super::output::{EndCell, Event, RouterHandle};
+use super::program;
+use super::{CompleteResult, ExecuteJob, ExecuteOutcome, InspectResult, Job};
+use crate::bundle::Bundle;
+use crate::protocol::{byte_to_cursor, cursor_to_byte};
+use crate::transport::Outbox;
+use crate::transport::wire::Message;
+use crossbeam_channel::Receiver;
+use evcxr::{CommandContext, EvalCallbacks, EvalOutputs};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Everything the engine needs.
+pub struct Setup {
+    /// The bundled crates.
+    pub bundle: Bundle,
+    /// Where outputs go.
+    pub router: RouterHandle,
+    /// The agent in the process that runs cells.
+    pub agent: Arc<AgentLink>,
+    /// The interrupt button.
+    pub interrupter: Arc<Interrupter>,
+    /// Where `input_request`s go (stdin channel).
+    pub stdin_out: Outbox,
+    /// `input_reply` values from the frontend.
+    pub input_replies: Receiver<String>,
+    /// Builds messages.
+    pub session: crate::protocol::Session,
+    /// The kernel's work folder (program cells build there).
+    pub work: std::path::PathBuf,
+    /// Set once the engine has started (or failed to).
+    pub ready: tokio::sync::watch::Sender<bool>,
+}
+
+pub(super) struct Engine {
+    setup: Setup,
+    ctx: CommandContext,
+    pid: u32,
+    next_cell: u64,
+    next_sync: u64,
+    /// Why the bundled crates could not be loaded, if they could not.
+    bootstrap_error: Option<String>,
+}
+
+/// Runs the engine on the current thread until the job channel closes.
+pub(super) fn run(setup: Setup, jobs: Receiver<Job>) {
+    let mut engine = match Engine::start(setup) {
+        Ok(engine) => engine,
+        Err((setup, message)) => {
+            tracing::error!("{message}");
+            setup.ready.send_replace(true);
+            fail_all(&jobs, &message);
+            return;
+        }
+    };
+    engine.setup.ready.send_replace(true);
+    while let Ok(job) = jobs.recv() {
+        match job {
+            Job::Execute(job) => {
+                let outcome = engine.execute(&job);
+                let _ = job.reply.send(outcome);
+            }
+            Job::Complete { code, cursor, reply } => {
+                let _ = reply.send(engine.complete(&code, cursor));
+            }
+            Job::Inspect { code, cursor, reply } => {
+                let _ = reply.send(engine.inspect(&code, cursor));
+            }
+        }
+    }
+}
+
+/// Starts evcxr and loads the bundled crates, then builds them for program cells too.
+pub(super) fn prebuild(setup: Setup) -> Result<(), String> {
+    let mut engine = Engine::start(setup).map_err(|(_, message)| message)?;
+    engine.bootstrap_error.take().map_or(Ok(()), Err)?;
+    program::prebuild(&engine.setup, &engine.setup.work).map_err(|e| format!("{}: {}", e.ename, e.evalue))
+}
+
+fn fail_all(jobs: &Receiver<Job>, message: &str) {
+    while let Ok(job) = jobs.recv() {
+        match job {
+            Job::Execute(job) => {
+                let error = CellError::new("KernelError", message, &[]);
+                let _ = job.reply.send(ExecuteOutcome { error: Some(error), result_text: None });
+            }
+            Job::Complete { reply, .. } => {
+                let _ = reply.send(CompleteResult::default());
+            }
+            Job::Inspect { reply, .. } => {
+                let _ = reply.send(InspectResult::default());
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// Starts evcxr (its child process, rust-analyzer, a first compile) and bootstraps.
+    fn start(setup: Setup) -> Result<Engine, (Setup, String)> {
+        let started = Instant::now();
+        let (ctx, outputs) = match CommandContext::new() {
+            Ok(pair) => pair,
+            Err(error) => {
+                return Err((setup, format!("the Rust evaluation engine (evcxr) could not start: {error}")));
+            }
+        };
+        // Lines evcxr could not attribute (when the side channel is missing) are still output.
+        for (receiver, stream) in [(outputs.stdout, Stream::Stdout), (outputs.stderr, Stream::Stderr)] {
+            let router = setup.router.clone();
+            let _ = std::thread::Builder::new().name("threadlab-evcxr-output".into()).spawn(move || {
+                while let Ok(line) = receiver.recv() {
+                    router.send(Event::Child(stream, Frame::Text(format!("{line}\n").into_bytes())));
+                }
+            });
+        }
+        let process = ctx.process_handle();
+        let pid = process.lock().unwrap_or_else(|e| e.into_inner()).id();
+        setup.interrupter.set_process(process);
+        let mut engine = Engine { setup, ctx, pid, next_cell: 0, next_sync: 0, bootstrap_error: None };
+        tracing::info!("evcxr started in {:?}", started.elapsed());
+        engine.bootstrap(true);
+        tracing::info!("bundled crates loaded after {:?}", started.elapsed());
+        Ok(engine)
+    }
+
+    fn child_pid(&self) -> u32 {
+        self.ctx.process_handle().lock().unwrap_or_else(|e| e.into_inner()).id()
+    }
+
+    /// Makes the bundled crates available and starts the agent in the (new) process.
+    fn bootstrap(&mut self, first: bool) {
+        let deps = self.setup.bundle.dep_commands();
+        let start = "threading::agent::start();";
+        let result = if first {
+            // The build folder's Cargo.lock lost the bundled crates' dependencies when evcxr
+            // compiled its first cell without them; resolve them from the local index (fast,
+            // no network) when it has them.
+            let offline = self.ctx.execute(&format!(":offline 1\n{deps}{start}"));
+            let _ = self.ctx.execute(":offline 0");
+            match offline {
+                Ok(outputs) => Ok(outputs),
+                Err(error) => {
+                    tracing::info!("offline bootstrap failed ({error}); trying online");
+                    self.ctx.execute(&format!("{deps}{start}"))
+                }
+            }
+        } else {
+            self.ctx.execute(&format!("{deps}{start}"))
+        };
+        self.bootstrap_error =
+            result.err().map(|error| format!("could not load the bundled crates: {error}"));
+        if let Some(error) = &self.bootstrap_error {
+            tracing::error!("{error}");
+        }
+        self.pid = self.child_pid();
+        if !self.setup.agent.wait_connected(self.pid, Duration::from_secs(2)) {
+            tracing::warn!("the threading agent did not connect");
+        }
+    }
+
+    fn execute(&mut self, job: &ExecuteJob) -> ExecuteOutcome {
+        match Cell::parse(&job.code) {
+            Ok(Cell::Rust(code)) => self.execute_rust(job, &code),
+            Ok(Cell::Program { source, timeout }) => {
+                let cell = self.begin(job);
+                self.setup.interrupter.begin_program(cell);
+                let error = program::run(&self.setup, &self.setup.work, &source, timeout).err();
+                let interruption = self.setup.interrupter.end();
+                self.finish(job, false, Vec::new(), error, interruption)
+            }
+            Err(message) => {
+                self.begin(job);
+                let error = CellError::new("UsageError", &message, &[]);
+                self.finish(job, false, Vec::new(), Some(error), Interruption::default())
+            }
+        }
+    }
+
+    fn begin(&mut self, job: &ExecuteJob) -> u64 {
+        self.next_cell += 1;
+        self.setup.router.send(Event::BeginCell {
+            parent: Box::new(job.request.clone()),
+            silent: job.silent,
+            count: job.count,
+        });
+        self.next_cell
+    }
+
+    fn execute_rust(&mut self, job: &ExecuteJob, code: &str) -> ExecuteOutcome {
+        let cell = self.begin(job);
+        let _ = self.setup.agent.take_panic();
+        self.setup.interrupter.begin(cell);
+        let result = {
+            let setup = &self.setup;
+            let mut callbacks = EvalCallbacks {
+                input_reader: &|request| read_input(setup, job, &request.prompt, request.is_password),
+            };
+            self.ctx.execute_with_callbacks(code, &mut callbacks)
+        };
+        let restarted = self.child_pid() != self.pid;
+        if !restarted {
+            self.sync();
+        }
+        let interruption = self.setup.interrupter.end();
+        let flags = self.setup.router.flags();
+        let panic = self.setup.agent.take_panic();
+        let mut extra = Vec::new();
+        let error = match result {
+            Ok(outputs) => {
+                extra.extend(command_outputs(&outputs));
+                if flags.panicked {
+                    Some(match panic {
+                        Some(panic) => CellError::panic(&panic.message, &panic.location),
+                        None if interruption.requested => keyboard_interrupt(&interruption),
+                        None => CellError::new("panic", "the cell panicked", &[]),
+                    })
+                } else if flags.error_occurred {
+                    Some(CellError::new(
+                        "Error",
+                        "a `?` in the cell returned this error (printed above)",
+                        &[],
+                    ))
+                } else {
+                    None
+                }
+            }
+            Err(evcxr::Error::CompilationErrors(errors)) => Some(CellError::compilation(&errors, code)),
+            Err(evcxr::Error::SubprocessTerminated(message)) => Some(if interruption.killed {
+                keyboard_interrupt(&interruption)
+            } else {
+                let message = message.trim();
+                CellError::new(
+                    "ProcessDied",
+                    "the process running cells stopped; it was restarted and all variables were lost",
+                    &[message.to_owned()],
+                )
+            }),
+            Err(error) => Some(CellError::new("Error", &error.to_string(), &[])),
+        };
+        let expects_result = error.is_none() && cell::ends_with_expression(code);
+        let outcome = self.finish(job, expects_result, extra, error, interruption);
+        if restarted || self.child_pid() != self.pid {
+            self.bootstrap(false);
+        }
+        outcome
+    }
+
+    /// Publishes the cell's last outputs (and its error) and returns its outcome.
+    fn finish(
+        &mut self,
+        _job: &ExecuteJob,
+        expects_result: bool,
+        mut extra: Vec<(String, Value)>,
+        error: Option<CellError>,
+        _interruption: Interruption,
+    ) -> ExecuteOutcome {
+        if let Some(error) = &error {
+            extra.push((
+                "error".to_owned(),
+                json!({ "ename": error.ename, "evalue": error.evalue, "traceback": error.traceback }),
+            ));
+        }
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        self.setup.router.send(Event::EndCell(EndCell { expects_result, extra, done: tx }));
+        let result_text = rx.recv_timeout(Duration::from_secs(5)).ok().flatten();
+        ExecuteOutcome { error, result_text }
+    }
+
+    /// Waits until everything the cell printed has been published.
+    fn sync(&mut self) {
+        if self.setup.agent.connected() == Some(self.pid) {
+            self.next_sync += 1;
+            let id = self.next_sync;
+            let (tx, rx) = crossbeam_channel::bounded(1);
+            self.setup.router.send(Event::AwaitSync { id, done: tx });
+            if self.setup.agent.request_sync(id) {
+                self.setup.agent.wait_synced(id, Duration::from_secs(1));
+                let _ = rx.recv_timeout(Duration::from_secs(1));
+                return;
+            }
+        }
+        // No agent: the forwarder sent everything before EVCXR_EXECUTION_COMPLETE on stdout.
+        let deadline = Instant::now() + Duration::from_millis(200);
+        while self.setup.router.flags().completed == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        self.setup.router.flush(Duration::from_millis(200));
+    }
+
+    fn complete(&mut self, code: &str, cursor: usize) -> CompleteResult {
+        let byte = cursor_to_byte(code, cursor);
+        match self.ctx.completions(code, byte) {
+            Ok(completions) => {
+                let mut matches: Vec<String> = Vec::new();
+                for completion in completions.completions {
+                    if !matches.contains(&completion.code) {
+                        matches.push(completion.code);
+                    }
+                }
+                CompleteResult {
+                    matches,
+                    cursor_start: byte_to_cursor(code, completions.start_offset),
+                    cursor_end: byte_to_cursor(code, completions.end_offset),
+                }
+            }
+            Err(error) => {
+                tracing::debug!("completion failed: {error}");
+                CompleteResult { matches: Vec::new(), cursor_start: cursor, cursor_end: cursor }
+            }
+        }
+    }
+
+    fn inspect(&mut self, code: &str, cursor: usize) -> InspectResult {
+        // Inspect the whole word under the cursor.
+        let mut byte = cursor_to_byte(code, cursor);
+        while let Some(c) = code[byte..].chars().next() {
+            if c.is_alphanumeric() || c == '_' {
+                byte += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        match self.ctx.hover_at(code, byte) {
+            Ok((plain, html)) if !plain.is_empty() && plain != "No documentation found" => {
+                InspectResult { found: true, plain, html }
+            }
+            Ok(_) => InspectResult::default(),
+            Err(error) => {
+                tracing::debug!("inspection failed: {error}");
+                InspectResult::default()
+            }
+        }
+    }
+}
+
+fn keyboard_interrupt(interruption: &Interruption) -> CellError {
+    let mut details = Vec::new();
+    if let Some(report) = interruption.report.as_deref().filter(|r| !r.trim().is_empty()) {
+        details.push("Threads when the interrupt arrived:".to_owned());
+        details.extend(report.lines().map(|l| format!("  {l}")));
+    }
+    if interruption.killed {
+        details.push(format!(
+            "The cell did not reach an interruptible threading call (wait, join, sleep) within {:.1} s \
+             (a busy loop, a std lock or blocking I/O?), so the process running cells was restarted: \
+             all variables were lost.",
+            super::interrupt::GRACE.as_secs_f64()
+        ));
+        CellError::new("KeyboardInterrupt", "the cell was stopped by restarting its process", &details)
+    } else {
+        details.push("Variables defined before this cell are kept.".to_owned());
+        CellError::new("KeyboardInterrupt", "the cell was interrupted", &details)
+    }
+}
+
+/// Outputs of evcxr `:commands` (`:vars`, `:help`, timings).
+fn command_outputs(outputs: &EvalOutputs) -> Vec<(String, Value)> {
+    let mut extra = Vec::new();
+    if !outputs.content_by_mime_type.is_empty() {
+        let data: serde_json::Map<String, Value> = outputs
+            .content_by_mime_type
+            .iter()
+            .map(|(mime, text)| (mime.clone(), Value::String(text.clone())))
+            .collect();
+        extra.push(("display_data".to_owned(), json!({ "data": data, "metadata": {}, "transient": {} })));
+    }
+    if let Some(timing) = outputs.timing {
+        extra.push((
+            "stream".to_owned(),
+            json!({ "name": "stdout", "text": format!("Took {}ms\n", timing.as_millis()) }),
+        ));
+    }
+    extra
+}
+
+/// Answers `evcxr_input::get_string` with an `input_request` on the stdin channel.
+fn read_input(setup: &Setup, job: &ExecuteJob, prompt: &str, password: bool) -> String {
+    // Show what the cell printed before asking.
+    setup.router.flush(Duration::from_millis(500));
+    if !job.allow_stdin {
+        return String::new();
+    }
+    while setup.input_replies.try_recv().is_ok() {}
+    let request: &Message = &job.request;
+    let message = setup.session.message(
+        "input_request",
+        json!({ "prompt": prompt, "password": password }),
+        Some(request),
+    );
+    setup.stdin_out.send(message);
+    loop {
+        match setup.input_replies.recv_timeout(Duration::from_millis(100)) {
+            Ok(value) => return value,
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) if !setup.interrupter.requested() => {}
+            Err(_) => return String::new(),
+        }
+    }
+}

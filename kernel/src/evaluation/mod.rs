@@ -1,0 +1,120 @@
+//! Running cells: evcxr on a dedicated thread, the process that runs cells (with its output
+//! interposer and the `threading` agent), the output router, interrupts and program cells.
+//!
+//! Data flows one way: a job comes in from the protocol layer, the engine runs it, and every
+//! output goes to the router, which publishes it on iopub in order.
+
+pub mod agent;
+pub mod cell;
+pub mod diagnostics;
+mod engine;
+pub mod frames;
+pub mod interpose;
+pub mod interrupt;
+pub mod output;
+mod program;
+
+use crate::transport::wire::Message;
+use diagnostics::CellError;
+pub use engine::Setup;
+use tokio::sync::oneshot;
+
+/// A cell to run.
+pub struct ExecuteJob {
+    /// The `execute_request` (parent of every output).
+    pub request: Message,
+    /// The cell.
+    pub code: String,
+    /// Publish nothing.
+    pub silent: bool,
+    /// Whether `input_request` may be sent.
+    pub allow_stdin: bool,
+    /// The execution count shown with its result.
+    pub count: usize,
+    /// Where the outcome goes.
+    pub reply: oneshot::Sender<ExecuteOutcome>,
+}
+
+/// How a cell ended.
+#[derive(Debug, Default)]
+pub struct ExecuteOutcome {
+    /// Its error, if it failed (already published on iopub).
+    pub error: Option<CellError>,
+    /// The text of its result, for history.
+    pub result_text: Option<String>,
+}
+
+/// Completions at a cursor.
+#[derive(Debug, Default)]
+pub struct CompleteResult {
+    /// Candidate texts.
+    pub matches: Vec<String>,
+    /// Start of the text they replace (code points).
+    pub cursor_start: usize,
+    /// End of the text they replace (code points).
+    pub cursor_end: usize,
+}
+
+/// Documentation at a cursor.
+#[derive(Debug, Default)]
+pub struct InspectResult {
+    /// Whether anything was found.
+    pub found: bool,
+    /// Plain text.
+    pub plain: String,
+    /// HTML.
+    pub html: String,
+}
+
+/// Work for the engine.
+pub enum Job {
+    /// Run a cell.
+    Execute(Box<ExecuteJob>),
+    /// Complete code.
+    Complete {
+        /// The code.
+        code: String,
+        /// The cursor (code points).
+        cursor: usize,
+        /// Where the answer goes.
+        reply: oneshot::Sender<CompleteResult>,
+    },
+    /// Inspect code.
+    Inspect {
+        /// The code.
+        code: String,
+        /// The cursor (code points).
+        cursor: usize,
+        /// Where the answer goes.
+        reply: oneshot::Sender<InspectResult>,
+    },
+}
+
+/// Starts evcxr, loads the bundled crates and builds them for program cells, then returns: a
+/// warm-up so the first kernel session is fast (`threadlab-kernel prebuild`).
+pub fn prebuild(setup: Setup) -> Result<(), String> {
+    engine::prebuild(setup)
+}
+
+/// The handle to the engine thread.
+#[derive(Clone)]
+pub struct Evaluator {
+    jobs: crossbeam_channel::Sender<Job>,
+}
+
+impl Evaluator {
+    /// Starts the engine thread (evcxr starts in the background; jobs wait for it).
+    pub fn start(setup: Setup) -> Evaluator {
+        let (jobs, queue) = crossbeam_channel::unbounded();
+        std::thread::Builder::new()
+            .name("threadlab-engine".into())
+            .spawn(move || engine::run(setup, queue))
+            .expect("spawn the engine thread");
+        Evaluator { jobs }
+    }
+
+    /// Queues a job.
+    pub fn submit(&self, job: Job) {
+        let _ = self.jobs.send(job);
+    }
+}
