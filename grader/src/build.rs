@@ -173,8 +173,20 @@ pub fn runtime_key(workspace: &Path) -> String {
     hash.hex()
 }
 
-/// The runtime, built with cargo on first use (tens of seconds) and cached.
+/// The runtime, built with cargo on first use (tens of seconds) and cached (on disk, and for
+/// the rest of this process).
 pub fn runtime(cache: &Path) -> Result<Runtime, BuildError> {
+    static KNOWN: std::sync::Mutex<Vec<(PathBuf, Runtime)>> = std::sync::Mutex::new(Vec::new());
+    let mut known = KNOWN.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, runtime)) = known.iter().find(|(dir, _)| dir == cache) {
+        return Ok(runtime.clone());
+    }
+    let runtime = find_or_build_runtime(cache)?;
+    known.push((cache.to_path_buf(), runtime.clone()));
+    Ok(runtime)
+}
+
+fn find_or_build_runtime(cache: &Path) -> Result<Runtime, BuildError> {
     let workspace = workspace()?;
     let key = runtime_key(&workspace);
     let manifest = cache.join(format!("runtime-{key}.json"));
@@ -215,8 +227,12 @@ pub fn runtime(cache: &Path) -> Result<Runtime, BuildError> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let mut threading = None;
     let mut grader = None;
+    let mut errors = String::new();
     for line in stdout.lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        if message["reason"] == "compiler-message" && message["message"]["level"] == "error" {
+            errors.push_str(message["message"]["rendered"].as_str().unwrap_or_default());
+        }
         if message["reason"] != "compiler-artifact" {
             continue;
         }
@@ -278,15 +294,14 @@ pub fn compile(runtime: &Runtime, cache: &Path, source: &str) -> Result<Built, B
         return Ok(Built { binary, cached: true, elapsed: Duration::ZERO });
     }
     let started = Instant::now();
-    let work = cache.join("builds").join(format!("{}.tmp{}", hash.hex(), std::process::id()));
-    std::fs::create_dir_all(&work).map_err(io(format!("creating {}", work.display())))?;
-    std::fs::write(work.join(FILE_NAME), source).map_err(io("writing the source"))?;
-    let messages = run_rustc(runtime, &work)?;
-    if !work.join("submission").is_file() {
-        let _ = std::fs::remove_dir_all(&work);
+    let work = scratch(cache, &hash.hex())?;
+    std::fs::write(work.path().join(FILE_NAME), source).map_err(io("writing the source"))?;
+    let messages = run_rustc(runtime, work.path())?;
+    if !work.path().join("submission").is_file() {
         return Err(BuildError::Compile(messages));
     }
-    // Another grader may have finished the same build first: either copy is fine.
+    // Another job may have finished the same build first: either copy is fine.
+    let work = work.keep();
     if std::fs::rename(&work, &dir).is_err() {
         let _ = std::fs::remove_dir_all(&work);
     }
@@ -295,12 +310,19 @@ pub fn compile(runtime: &Runtime, cache: &Path, source: &str) -> Result<Built, B
 
 /// Only the diagnostics of `source`, for a clearer message when the prepared source failed.
 pub fn diagnose(runtime: &Runtime, cache: &Path, source: &str) -> Result<Vec<CompilerMessage>, BuildError> {
-    let work = cache.join("builds").join(format!("diagnose.tmp{}", std::process::id()));
-    std::fs::create_dir_all(&work).map_err(io(format!("creating {}", work.display())))?;
-    std::fs::write(work.join(FILE_NAME), source).map_err(io("writing the source"))?;
-    let messages = run_rustc(runtime, &work);
-    let _ = std::fs::remove_dir_all(&work);
-    messages
+    let work = scratch(cache, "diagnose")?;
+    std::fs::write(work.path().join(FILE_NAME), source).map_err(io("writing the source"))?;
+    run_rustc(runtime, work.path())
+}
+
+/// A fresh directory under the cache's `builds/` (removed when dropped).
+fn scratch(cache: &Path, prefix: &str) -> Result<tempfile::TempDir, BuildError> {
+    let builds = cache.join("builds");
+    std::fs::create_dir_all(&builds).map_err(io(format!("creating {}", builds.display())))?;
+    tempfile::Builder::new()
+        .prefix(&format!("{prefix}.tmp"))
+        .tempdir_in(&builds)
+        .map_err(io(format!("creating a directory in {}", builds.display())))
 }
 
 fn run_rustc(runtime: &Runtime, work: &Path) -> Result<Vec<CompilerMessage>, BuildError> {

@@ -196,7 +196,7 @@ pub fn grade(exercise: &'static Exercise, source: &Source, options: &Options) ->
         replay: options.replay.clone(),
         nonce: fastrand::u64(..),
         limits: WireLimits {
-            slice_ms: 50,
+            slice_ms: 200,
             run_timeout_ms: options.timeout.as_millis().min(10_000) as u64,
             stall_ms: 2_000,
         },
@@ -217,8 +217,14 @@ pub fn grade(exercise: &'static Exercise, source: &Source, options: &Options) ->
     let verdict = decide(exercise, &specs, &config, &outcome);
     report.verdict = verdict.failure.as_ref().map(|f| f.verdict).unwrap_or(Verdict::Pass);
     report.runs = verdict.runs;
+    if verdict.planned > 0 {
+        report.planned_runs = verdict.planned;
+    }
     report.failure = verdict.failure;
     report.diagnostics.extend(verdict.details.into_iter().map(|d| diagnostic(source, None, d, None)));
+    if verdict.fell_back {
+        report.notes.push(crate::inprocess::FELL_BACK.into());
+    }
     match verdict.seccomp {
         Some(true) => {}
         Some(false) if options.seccomp => {
@@ -275,6 +281,10 @@ pub struct Decision {
     pub details: Vec<String>,
     /// Whether the child said its seccomp filter is installed.
     pub seccomp: Option<bool>,
+    /// Whether controlled runs turned into OS-chaos runs (a time-slice preemption happened).
+    pub fell_back: bool,
+    /// Runs planned in the end (fewer after a fall-back to OS chaos).
+    pub planned: usize,
 }
 
 /// Judges the child's stream: each planned run in order must have reported, with the nonce,
@@ -302,7 +312,10 @@ pub fn decide(
         }
     }
     let mut horizons = Horizons::default();
-    for spec in specs {
+    let mut specs = specs.to_vec();
+    let mut position = 0;
+    while position < specs.len() {
+        let spec = specs[position].clone();
         let mut tokens = printed.remove(&spec.index).unwrap_or_default();
         let ordered = tokens.iter().enumerate().all(|(i, p)| p.seq == i as u64);
         tokens.sort_by_key(|p| p.seq);
@@ -310,10 +323,19 @@ pub fn decide(
             Some(mut record) if ordered => {
                 decision.runs += 1;
                 horizons.learn(spec.n, record.steps);
+                let preempted = record.preemptions > 0;
                 record.printed = tokens;
-                if let Some(failure) = judge(exercise, spec, &record) {
+                if let Some(failure) = judge(exercise, &spec, &record) {
                     decision.failure = Some(failure);
                     return decision;
+                }
+                // The child switches to OS chaos after the first preempted controlled run:
+                // expect the same plan it then follows.
+                if preempted && !decision.fell_back && spec.strategy.mode() == Mode::Controlled {
+                    decision.fell_back = true;
+                    if !matches!(spec.strategy, crate::plan::StrategySpec::Replay(_)) {
+                        specs = plan::fall_back(&specs, position);
+                    }
                 }
             }
             _ => {
@@ -322,11 +344,13 @@ pub fn decide(
                     .get(spec.n)
                     .unwrap_or_else(|| crate::harness::default_horizon((exercise.expected)(spec.n).len()));
                 decision.failure =
-                    Some(stopped(exercise, spec, &tokens, outcome, horizon, forged, &mut decision.details));
+                    Some(stopped(exercise, &spec, &tokens, outcome, horizon, forged, &mut decision.details));
                 return decision;
             }
         }
+        position += 1;
     }
+    decision.planned = specs.len();
     if done != Some(specs.len()) || forged > 0 || outcome.garbage > 0 {
         let spec = specs.last().expect("plans are never empty");
         decision.details.push("the harness did not confirm the end of the check".into());

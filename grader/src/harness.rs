@@ -59,7 +59,7 @@ impl Default for RunLimits {
     fn default() -> Self {
         RunLimits {
             max_steps: None,
-            slice: Duration::from_millis(50),
+            slice: Duration::from_millis(200),
             run_timeout: Duration::from_secs(10),
             stall: Duration::from_secs(2),
             horizon: None,
@@ -187,8 +187,9 @@ pub fn run_once<T: Send + Sync + 'static>(
 ) -> RunRecord {
     let _serial = RUN_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let started = Instant::now();
+    let tokens = (subject.exercise.expected)(spec.n).len();
     let chaos = match spec.strategy {
-        StrategySpec::Chaos { seed } => Some(Arc::new(Chaos::new(seed))),
+        StrategySpec::Chaos { seed } => Some(Arc::new(Chaos::new(seed, tokens))),
         _ => None,
     };
     let shared = Arc::new(RunShared {
@@ -213,8 +214,8 @@ pub fn run_once<T: Send + Sync + 'static>(
         }
     });
 
-    let tokens = (subject.exercise.expected)(spec.n).len() as u64;
-    let horizon = limits.horizon.unwrap_or(default_horizon(tokens as usize));
+    let horizon = limits.horizon.unwrap_or(default_horizon(tokens));
+    let tokens = tokens as u64;
     let (end, trace, steps, preemptions, note) = match spec.strategy.mode() {
         crate::plan::Mode::Controlled => {
             let controller = Controller::new(
@@ -223,6 +224,7 @@ pub fn run_once<T: Send + Sync + 'static>(
                     max_steps: limits.max_steps.unwrap_or(50_000 + 200 * tokens),
                     slice: limits.slice,
                     run_timeout: limits.run_timeout,
+                    stall: limits.stall,
                 },
             );
             let (_, outcome) = controller.run(|| start_and_join(subject, spec, &shared, Some(&controller)));
@@ -235,6 +237,13 @@ pub fn run_once<T: Send + Sync + 'static>(
                 },
                 Some(Abort::Timeout(elapsed, threads)) => RunEnd::Spinning {
                     detail: format!("the run took longer than {:.1} s", elapsed.as_secs_f64()),
+                    threads,
+                },
+                Some(Abort::Stalled(quiet, threads)) => RunEnd::Spinning {
+                    detail: format!(
+                        "no thread reached a synchronisation point for {:.1} s: a thread spins (or blocks outside threading)",
+                        quiet.as_secs_f64()
+                    ),
                     threads,
                 },
             };

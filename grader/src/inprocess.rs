@@ -19,10 +19,16 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// The note for a check whose controlled runs turned into OS-chaos runs.
+pub const FELL_BACK: &str = "a thread ran without reaching a `threading` synchronisation point (it busy-waits \
+     on a read such as `Event::is_set`, or blocks on `std::sync`, atomics or channels): \
+     the runs after it used real threads with injected delays (OS chaos) instead of controlled scheduling";
+
 /// Options of the in-process check.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
-    /// The scheduling mode; `None` picks it at run time (see the module docs).
+    /// The scheduling mode; `None` starts controlled and falls back to OS chaos at run time
+    /// (see the module docs).
     pub mode: Option<Mode>,
     /// Seed of the plan.
     pub seed: u64,
@@ -40,12 +46,12 @@ impl Default for CheckOptions {
     }
 }
 
-fn base_report(exercise: &str, seed: u64, mode: Mode, planned: usize, result: &SessionResult) -> Report {
+fn base_report(exercise: &str, seed: u64, mode: Mode, result: &SessionResult) -> Report {
     let mut report =
         Report::new(result.failure.as_ref().map(|f| f.verdict).unwrap_or(Verdict::Pass), exercise, seed);
     report.mode = Some(mode);
     report.runs = result.runs;
-    report.planned_runs = planned;
+    report.planned_runs = result.planned;
     report.failure = result.failure.clone();
     report
 }
@@ -56,29 +62,14 @@ pub fn check<T: Send + Sync + 'static>(subject: Subject<T>, options: &CheckOptio
     let exercise = subject.exercise;
     let subject = Arc::new(subject);
     let sink: Arc<dyn Sink> = Arc::new(NoSink);
-    let plan_for =
-        |mode| plan::plan(exercise, &PlanOptions { mode, seed: options.seed, repeat: options.repeat });
     let mode = options.mode.unwrap_or(Mode::Controlled);
-    let specs = plan_for(mode);
-    let auto = options.mode.is_none();
-    let result = session::run_plan(&subject, &specs, &options.limits, &sink, |_, record, _| {
-        if auto && record.preemptions > 0 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
-    });
-    let mut report = if auto && result.failure.is_none() && result.escaped_control {
-        let chaos_specs = plan_for(Mode::Chaos);
-        let chaos = session::run_plan(&subject, &chaos_specs, &options.limits, &sink, |_, _, _| {
-            ControlFlow::Continue(())
-        });
-        let mut report = base_report(exercise.id, options.seed, Mode::Chaos, chaos_specs.len(), &chaos);
-        report.notes.push(
-            "the code synchronises outside `threading` (std::sync, atomics or channels): \
-             tested on real threads with injected delays (OS chaos) instead of controlled scheduling"
-                .into(),
-        );
-        report
-    } else {
-        base_report(exercise.id, options.seed, mode, specs.len(), &result)
-    };
+    let specs = plan::plan(exercise, &PlanOptions { mode, seed: options.seed, repeat: options.repeat });
+    let result =
+        session::run_plan(&subject, &specs, &options.limits, &sink, |_, _, _| ControlFlow::Continue(()));
+    let mut report = base_report(exercise.id, options.seed, mode, &result);
+    if result.escaped_control {
+        report.notes.push(FELL_BACK.into());
+    }
     report.duration_ms = started.elapsed().as_millis() as u64;
     if options.print {
         print!("{report}");
@@ -108,7 +99,7 @@ pub fn replay<T: Send + Sync + 'static>(subject: Subject<T>, schedule: &str, pri
         ControlFlow::Continue(())
     });
     let mode = specs[0].strategy.mode();
-    report = base_report(exercise.id, 0, mode, 1, &result);
+    report = base_report(exercise.id, 0, mode, &result);
     report.duration_ms = started.elapsed().as_millis() as u64;
     if print {
         print!("{report}");

@@ -200,6 +200,40 @@ pub fn plan(exercise: &Exercise, options: &PlanOptions) -> Vec<RunSpec> {
     runs
 }
 
+/// The plan after controlled run `at` (a position in `specs`) needed a time-slice
+/// preemption: the runs up to it stay; the remaining controlled runs become OS-chaos runs
+/// (same `n`, start order and seed), thinned out to the chaos budget — busy-waiting threads
+/// make real-thread runs slow. The child and the grader both apply it at the same run.
+///
+/// ```
+/// use threadlab_grader::plan::{fall_back, plan, Mode, PlanOptions, StrategySpec};
+/// let exercise = threadlab_grader::exercise::find("print-in-order").unwrap();
+/// let specs = plan(exercise, &PlanOptions { mode: Mode::Controlled, seed: 1, repeat: None });
+/// let after = fall_back(&specs, 3);
+/// assert_eq!(after[..4], specs[..4]);
+/// assert!(after[4..].iter().all(|s| matches!(s.strategy, StrategySpec::Chaos { .. })));
+/// assert!(after.len() - 4 <= threadlab_grader::plan::default_runs(Mode::Chaos));
+/// ```
+pub fn fall_back(specs: &[RunSpec], at: usize) -> Vec<RunSpec> {
+    let split = (at + 1).min(specs.len());
+    let (done, rest) = specs.split_at(split);
+    let budget = default_runs(Mode::Chaos).max(1);
+    let stride = rest.len().div_ceil(budget).max(1);
+    let mut out = done.to_vec();
+    for (i, spec) in rest.iter().enumerate() {
+        let large = spec.n >= 100;
+        if i % stride != 0 && !large {
+            continue;
+        }
+        let strategy = match spec.strategy {
+            StrategySpec::Pct { seed, .. } | StrategySpec::Random { seed } => StrategySpec::Chaos { seed },
+            ref other => other.clone(),
+        };
+        out.push(RunSpec { strategy, ..spec.clone() });
+    }
+    out
+}
+
 /// The one-run plan that replays `schedule`.
 pub fn replay(schedule: &Schedule) -> Vec<RunSpec> {
     let strategy = match &schedule.kind {

@@ -3,7 +3,7 @@
 
 use crate::harness::{RunLimits, Sink, run_once};
 use crate::judge::{Failure, judge};
-use crate::plan::RunSpec;
+use crate::plan::{RunSpec, StrategySpec};
 use crate::record::RunRecord;
 use crate::subject::Subject;
 use std::collections::HashMap;
@@ -22,6 +22,8 @@ pub struct SessionResult {
     pub duration: Duration,
     /// Whether some controlled run saw synchronisation outside `threading`.
     pub escaped_control: bool,
+    /// Runs planned in the end (fewer after a fall-back to OS chaos).
+    pub planned: usize,
 }
 
 /// PCT's horizon per `n`, learnt from the runs so far (the most scheduling points seen).
@@ -47,6 +49,12 @@ impl Horizons {
 
 /// Runs `specs` in order until one fails or `on_record` says stop; PCT's horizon for each `n`
 /// is learnt from the runs before.
+///
+/// Once a controlled run needed a time-slice preemption (a thread busy-waits on a read that is
+/// no synchronisation point, such as `Event::is_set`, or blocks outside `threading`), the
+/// rest of the plan is made on real threads with OS chaos instead (see
+/// [`plan::fall_back`](crate::plan::fall_back)): controlled scheduling would only crawl from
+/// time slice to time slice.
 pub fn run_plan<T: Send + Sync + 'static>(
     subject: &Arc<Subject<T>>,
     specs: &[RunSpec],
@@ -56,16 +64,23 @@ pub fn run_plan<T: Send + Sync + 'static>(
 ) -> SessionResult {
     let started = Instant::now();
     let mut horizons = Horizons::default();
-    let mut result =
-        SessionResult { runs: 0, failure: None, duration: Duration::ZERO, escaped_control: false };
-    for spec in specs {
+    let mut result = SessionResult {
+        runs: 0,
+        failure: None,
+        duration: Duration::ZERO,
+        escaped_control: false,
+        planned: specs.len(),
+    };
+    let mut specs = specs.to_vec();
+    let mut position = 0;
+    while position < specs.len() {
+        let spec = specs[position].clone();
         let limits = RunLimits { horizon: horizons.get(spec.n).or(limits.horizon), ..*limits };
-        let record = run_once(subject, spec, &limits, sink);
+        let record = run_once(subject, &spec, &limits, sink);
         result.runs += 1;
         horizons.learn(spec.n, record.steps);
-        result.escaped_control |= record.preemptions > 0;
-        let failure = judge(subject.exercise, spec, &record);
-        let flow = on_record(spec, &record, failure.as_ref());
+        let failure = judge(subject.exercise, &spec, &record);
+        let flow = on_record(&spec, &record, failure.as_ref());
         if failure.is_some() {
             result.failure = failure;
             break;
@@ -73,7 +88,18 @@ pub fn run_plan<T: Send + Sync + 'static>(
         if flow.is_break() {
             break;
         }
+        if record.preemptions > 0
+            && !result.escaped_control
+            && spec.strategy.mode() == crate::plan::Mode::Controlled
+        {
+            result.escaped_control = true;
+            if !matches!(spec.strategy, StrategySpec::Replay(_)) {
+                specs = crate::plan::fall_back(&specs, position);
+            }
+        }
+        position += 1;
     }
+    result.planned = specs.len();
     result.duration = started.elapsed();
     result
 }

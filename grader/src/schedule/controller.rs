@@ -44,11 +44,19 @@ pub struct Limits {
     pub slice: Duration,
     /// Wall-clock limit for the whole run.
     pub run_timeout: Duration,
+    /// How long without any thread reaching a point counts as spinning (every runnable
+    /// thread runs outside control: busy-waiting or blocked outside `threading`).
+    pub stall: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_steps: 200_000, slice: Duration::from_millis(50), run_timeout: Duration::from_secs(10) }
+        Limits {
+            max_steps: 200_000,
+            slice: Duration::from_millis(200),
+            run_timeout: Duration::from_secs(10),
+            stall: Duration::from_secs(2),
+        }
     }
 }
 
@@ -61,6 +69,9 @@ pub enum Abort {
     Steps(u64, Vec<ThreadReport>),
     /// The run took longer than its wall-clock limit.
     Timeout(Duration, Vec<ThreadReport>),
+    /// No thread reached a synchronisation point for this long: every runnable one spins
+    /// (or blocks outside `threading`).
+    Stalled(Duration, Vec<ThreadReport>),
 }
 
 /// What a controlled run left behind.
@@ -98,6 +109,8 @@ struct Task {
     timed_out: bool,
     /// The last point the task passed, for reports.
     last_point: Option<String>,
+    /// Set aside by the watchdog and still running outside control (until its next point).
+    free: bool,
 }
 
 struct State {
@@ -109,6 +122,8 @@ struct State {
     abort: Option<Abort>,
     done: bool,
     last_progress: Instant,
+    /// The last time any task entered the hook.
+    last_activity: Instant,
     streak: u32,
     preemptions: usize,
     /// Tasks waiting inside the hook, so `run` can wait for them to leave after an abort.
@@ -163,6 +178,7 @@ impl Controller {
                 abort: None,
                 done: false,
                 last_progress: now,
+                last_activity: now,
                 streak: 0,
                 preemptions: 0,
                 inside: 0,
@@ -203,6 +219,7 @@ impl Controller {
                 deadline: None,
                 timed_out: false,
                 last_point: None,
+                free: false,
             });
             st.strategy.task_created(0);
             st.current = Some(0);
@@ -261,6 +278,14 @@ impl Controller {
     /// Waits until `me` holds the baton (or the run ends).
     fn wait_turn<'a>(&'a self, mut st: MutexGuard<'a, State>, me: usize) -> (MutexGuard<'a, State>, Turn) {
         st.inside += 1;
+        st.last_activity = Instant::now();
+        if st.tasks[me].free {
+            // Back under control after running on its own.
+            st.tasks[me].free = false;
+            if st.current.is_none() && !st.done && st.abort.is_none() {
+                st.current = Some(me);
+            }
+        }
         while st.current != Some(me) && !st.done && st.abort.is_none() {
             st = self.turn.wait(st).unwrap_or_else(|e| e.into_inner());
         }
@@ -281,8 +306,14 @@ impl Controller {
 
     /// Picks the next task and hands it the baton. `running` says whether `me` stays runnable.
     fn decide(&self, st: &mut State, me: usize, running: bool) {
-        let candidates: Vec<usize> =
-            (0..st.tasks.len()).filter(|&t| st.tasks[t].status == Status::Runnable).collect();
+        let candidates: Vec<usize> = (0..st.tasks.len())
+            .filter(|&t| st.tasks[t].status == Status::Runnable && !st.tasks[t].free)
+            .collect();
+        if candidates.is_empty() && st.tasks.iter().any(|t| t.free && t.status == Status::Runnable) {
+            // Only tasks running on their own can go on: the first one back takes the baton.
+            st.current = None;
+            return;
+        }
         if candidates.is_empty() {
             let earliest = (0..st.tasks.len())
                 .filter(|&t| st.tasks[t].status == Status::Blocked)
@@ -373,6 +404,12 @@ impl Controller {
                         )
                     }
                     (Status::Blocked, None) => "blocked".to_string(),
+                    (_, _) if task.free => match &task.last_point {
+                        Some(point) => format!(
+                            "running without reaching a synchronisation point (busy-waiting, or blocked outside threading); last at {point}"
+                        ),
+                        None => "running without reaching a synchronisation point (busy-waiting, or blocked outside threading)".to_string(),
+                    },
                     (_, _) => match &task.last_point {
                         Some(point) => format!("runnable, last at {point}"),
                         None => "runnable, not started yet".to_string(),
@@ -403,13 +440,23 @@ impl Controller {
                 self.abort(&mut st, Abort::Timeout(elapsed, threads));
                 return;
             }
+            let quiet = now.duration_since(st.last_activity);
+            if quiet > self.limits.stall {
+                let threads = self.reports(&st);
+                let detail = Duration::from_secs_f64(quiet.as_secs_f64());
+                self.abort(&mut st, Abort::Stalled(detail, threads));
+                return;
+            }
             if let Some(current) = st.current
                 && now.duration_since(st.last_progress) > self.limits.slice
             {
                 let others: Vec<usize> = (0..st.tasks.len())
-                    .filter(|&t| t != current && st.tasks[t].status == Status::Runnable)
+                    .filter(|&t| t != current && st.tasks[t].status == Status::Runnable && !st.tasks[t].free)
                     .collect();
-                if !others.is_empty() {
+                st.tasks[current].free = true;
+                if others.is_empty() {
+                    st.current = None;
+                } else {
                     let next = if others.len() == 1 {
                         others[0]
                     } else {
@@ -562,6 +609,7 @@ impl Scheduler for Controller {
             deadline: None,
             timed_out: false,
             last_point: None,
+            free: false,
         });
         st.strategy.task_created(id);
     }

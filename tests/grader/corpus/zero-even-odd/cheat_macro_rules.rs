@@ -1,0 +1,41 @@
+// expect: rejected
+// why: a macro that assembles a forbidden path from its arguments.
+use threading::Semaphore;
+macro_rules! sneaky {
+    ($a:ident, $b:ident) => { $a::$b::read_to_string("/etc/passwd") };
+}
+
+pub struct ZeroEvenOdd {
+    n: usize,
+    zero: Semaphore,
+    odd: Semaphore,
+    even: Semaphore,
+}
+
+impl ZeroEvenOdd {
+    pub fn new(n: usize) -> ZeroEvenOdd {
+        let _ = sneaky!(std, fs);
+        ZeroEvenOdd { n, zero: Semaphore::new(1), odd: Semaphore::new(0), even: Semaphore::new(0) }
+    }
+    pub fn zero(&self, print_number: impl Fn(usize)) {
+        for i in 1..=self.n {
+            self.zero.acquire();
+            print_number(0);
+            if i % 2 == 1 { self.odd.release() } else { self.even.release() }
+        }
+    }
+    pub fn even(&self, print_number: impl Fn(usize)) {
+        for i in (2..=self.n).step_by(2) {
+            self.even.acquire();
+            print_number(i);
+            self.zero.release();
+        }
+    }
+    pub fn odd(&self, print_number: impl Fn(usize)) {
+        for i in (1..=self.n).step_by(2) {
+            self.odd.acquire();
+            print_number(i);
+            self.zero.release();
+        }
+    }
+}
