@@ -48,6 +48,8 @@ mod interrupt;
 mod local;
 mod lock;
 mod os;
+#[cfg(feature = "process")]
+pub mod process;
 pub mod queue;
 mod raw_lock;
 mod registry;

@@ -8,7 +8,7 @@
 
 use crate::os;
 use crate::sys::{self, OsThread};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
@@ -178,7 +178,8 @@ impl Drop for BlockedScope<'_> {
 }
 
 static ALIVE: Mutex<Vec<Arc<ThreadInner>>> = Mutex::new(Vec::new());
-static MAIN: OnceLock<Arc<ThreadInner>> = OnceLock::new();
+// A mutex rather than a `OnceLock`: in a forked child another thread becomes the main thread.
+static MAIN: Mutex<Option<Arc<ThreadInner>>> = Mutex::new(None);
 static NAME_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// `Thread-N`, `Dummy-N`: one process-wide counter, like CPython's `_counter`.
@@ -214,7 +215,8 @@ pub(crate) fn alive() -> Vec<Arc<ThreadInner>> {
 
 /// The process's main thread's record, created on first use from any thread.
 pub(crate) fn main_record() -> Arc<ThreadInner> {
-    Arc::clone(MAIN.get_or_init(|| {
+    let mut main = MAIN.lock().unwrap_or_else(|e| e.into_inner());
+    Arc::clone(main.get_or_insert_with(|| {
         let main =
             Arc::new(ThreadInner::new(ThreadKind::Main, "_MainThread", Arc::from("MainThread"), false));
         main.state.store(STARTED, Ordering::Release);
@@ -222,6 +224,42 @@ pub(crate) fn main_record() -> Arc<ThreadInner> {
         main.native_id.store(std::process::id() as u64, Ordering::Release);
         main
     }))
+}
+
+/// The registry's locks, held by the thread that forks across the `fork` call (see
+/// `process`), so that the child never inherits them in the middle of another thread's update.
+#[cfg(feature = "process")]
+pub(crate) struct ForkGuard {
+    alive: std::sync::MutexGuard<'static, Vec<Arc<ThreadInner>>>,
+    main: std::sync::MutexGuard<'static, Option<Arc<ThreadInner>>>,
+    me: Arc<ThreadInner>,
+}
+
+/// Takes the registry's locks before a `fork`; dropping the guard (in the parent) releases them.
+#[cfg(feature = "process")]
+pub(crate) fn lock_for_fork() -> ForkGuard {
+    let me = current();
+    let alive = ALIVE.lock().unwrap_or_else(|e| e.into_inner());
+    let main = MAIN.lock().unwrap_or_else(|e| e.into_inner());
+    ForkGuard { alive, main, me }
+}
+
+#[cfg(feature = "process")]
+impl ForkGuard {
+    /// In the forked child: the calling thread is the only one left and becomes the main
+    /// thread, keeping its record and name (Python's `threading._after_fork`): `enumerate()`
+    /// lists it alone, no interrupt is pending, its `native_id` is the child's. As the main
+    /// thread it is not a daemon, so threads it starts are joined by `shutdown` (Python would
+    /// keep the flag of a daemon or dummy thread). The other threads' records are left
+    /// unreachable, not dropped, since their threads may have been changing them.
+    pub(crate) fn reset_in_child(mut self) {
+        let me = Arc::clone(&self.me);
+        let _ = me.take_interrupt();
+        me.daemon.store(false, Ordering::Release);
+        me.bind_to_current_os_thread();
+        std::mem::forget(std::mem::take(&mut *self.alive));
+        std::mem::forget(self.main.replace(me));
+    }
 }
 
 /// The main thread's `pthread_t`, learned when it first touches the crate; until then a
@@ -235,6 +273,7 @@ struct CurrentSlot(RefCell<Option<Arc<ThreadInner>>>);
 
 impl Drop for CurrentSlot {
     fn drop(&mut self) {
+        let _ = KEY.try_with(|key| key.set(0));
         if let Some(thread) = self.0.borrow_mut().take()
             && thread.kind == ThreadKind::Dummy
         {
@@ -250,6 +289,16 @@ sys::thread_local! {
     static CURRENT: CurrentSlot = CurrentSlot(RefCell::new(None));
 }
 
+// The address of `CURRENT`'s record, 0 until it exists: the cheap form of `current()`.
+#[cfg(not(loom))]
+std::thread_local! {
+    static KEY: Cell<usize> = const { Cell::new(0) };
+}
+#[cfg(loom)]
+loom::thread_local! {
+    static KEY: Cell<usize> = Cell::new(0);
+}
+
 /// The calling thread's record, creating a main or dummy record on first use.
 pub(crate) fn current() -> Arc<ThreadInner> {
     let existing = CURRENT.try_with(|slot| slot.0.borrow().clone());
@@ -257,7 +306,7 @@ pub(crate) fn current() -> Arc<ThreadInner> {
         Ok(Some(thread)) => thread,
         Ok(None) => {
             let thread = foreign_thread_record();
-            let _ = CURRENT.try_with(|slot| *slot.0.borrow_mut() = Some(Arc::clone(&thread)));
+            set_current(Arc::clone(&thread));
             thread
         }
         // Thread-local storage is being torn down: a record that lives for this call only.
@@ -265,9 +314,22 @@ pub(crate) fn current() -> Arc<ThreadInner> {
     }
 }
 
+/// A number unique among live threads for the calling thread (its record's address), without
+/// touching reference counts: what re-entrant locks compare owners with.
+#[inline]
+pub(crate) fn current_key() -> usize {
+    match KEY.try_with(Cell::get) {
+        Ok(0) | Err(_) => Arc::as_ptr(&current()) as usize,
+        Ok(key) => key,
+    }
+}
+
 /// Installs the record of a thread started by this crate as the calling thread's.
 pub(crate) fn set_current(thread: Arc<ThreadInner>) {
-    let _ = CURRENT.try_with(|slot| *slot.0.borrow_mut() = Some(thread));
+    let key = Arc::as_ptr(&thread) as usize;
+    if CURRENT.try_with(|slot| *slot.0.borrow_mut() = Some(thread)).is_ok() {
+        let _ = KEY.try_with(|k| k.set(key));
+    }
 }
 
 fn foreign_thread_record() -> Arc<ThreadInner> {

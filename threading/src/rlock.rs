@@ -76,7 +76,7 @@ impl Default for RLock<()> {
 }
 
 fn me() -> usize {
-    Arc::as_ptr(&registry::current()) as usize
+    registry::current_key()
 }
 
 impl<T> RLock<T> {

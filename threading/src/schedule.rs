@@ -124,6 +124,13 @@ pub(crate) fn installed() -> Option<Arc<dyn Scheduler>> {
     INSTALLED.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
+/// In a forked child: the parent's scheduler steers threads that do not exist there, so it
+/// is switched off (without touching its lock, which another thread may have held at the fork).
+#[cfg(feature = "process")]
+pub(crate) fn disable_after_fork() {
+    ACTIVE.store(false, Ordering::SeqCst);
+}
+
 /// Calls the installed scheduler's [`Scheduler::point`].
 #[inline]
 pub(crate) fn point(point: impl FnOnce() -> Point<'static>) {
@@ -192,4 +199,11 @@ pub fn uninstall() {
 /// ```
 pub fn is_installed() -> bool {
     active()
+}
+
+/// The idle hook alone, for the benchmark that measures its cost (one relaxed load and a branch).
+#[doc(hidden)]
+#[inline(never)]
+pub fn __idle_point_probe() {
+    point_named("probe", Location::caller(), None);
 }

