@@ -159,7 +159,31 @@ fn misuse_is_reported_with_pythons_messages() {
     assert_eq!(message(p.set_daemon(true).unwrap_err()), "process has already started");
     join(&p);
     assert_eq!(message(current_process().join().unwrap_err()), "can only join a child process");
-    assert_eq!(message(current_process().start().unwrap_err()), "cannot start a process twice");
+    assert_eq!(
+        message(current_process().start().unwrap_err()),
+        "can only start a process object created by current process"
+    );
+
+    // A handle captured by a child belongs to the parent: the child cannot start, join or signal it.
+    let sibling = Process::new(|| {});
+    let (reader, writer) = pipe(false).unwrap();
+    let p = started(Process::new({
+        let sibling = sibling.clone();
+        move || {
+            let start = sibling.start().unwrap_err().to_string();
+            let join = sibling.join().unwrap_err().to_string();
+            let kill = sibling.kill().unwrap_err().to_string();
+            writer.send(&(start, join, kill, sibling.is_alive())).unwrap();
+        }
+    }));
+    let seen: (String, String, String, bool) = recv(&reader);
+    assert_eq!(seen.0, "can only start a process object created by current process");
+    assert_eq!(seen.1, "can only join a child process");
+    assert_eq!(seen.2, "can only signal a child process");
+    assert!(!seen.3);
+    assert_eq!(join(&p), Some(0));
+    sibling.start().unwrap();
+    assert_eq!(join(&sibling), Some(0), "the parent still can");
 }
 
 #[test]

@@ -44,14 +44,12 @@
 
 use super::error::ConnectionError;
 use super::frame::{self, Incoming, Waiting};
-use super::sys::Interest;
 use crate::schedule;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
-use std::os::unix::net::UnixStream;
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -81,8 +79,7 @@ use std::time::{Duration, Instant};
 #[track_caller]
 pub fn pipe(duplex: bool) -> io::Result<(Connection, Connection)> {
     let site = Location::caller();
-    let (a, b) = UnixStream::pair()?;
-    let (a, b) = (OwnedFd::from(a), OwnedFd::from(b));
+    let (a, b) = frame::socket_pair()?;
     Ok(if duplex {
         (Connection::new(a, true, true, site), Connection::new(b, true, true, site))
     } else {
@@ -281,7 +278,7 @@ impl Connection {
             return Err(ConnectionError::WriteOnly);
         }
         let fd = self.handle()?;
-        frame::wait_ready(fd.as_fd(), Interest::Read, deadline, self.waiting("Connection.poll"))
+        frame::wait_ready(fd.as_fd(), deadline, self.waiting("Connection.poll"))
     }
 
     /// Closes this end in this process (Python's `close()`); closing twice is harmless. The

@@ -2,17 +2,21 @@
 //! waits every blocking call of `process` goes through.
 //!
 //! The prefix is Python's (`multiprocessing.connection`): a big-endian `i32` length, or `-1`
-//! followed by a big-endian `u64` for messages over 2 GiB. Every read and write is
-//! non-blocking (`MSG_DONTWAIT`); waiting is a `poll` in slices of [`SLICE`], so that a wait
-//! notices an interrupt request ([`interrupt`](crate::interrupt)) or a `close` from another
-//! thread without a helper thread, and the descriptor's own flags (shared with forked
-//! processes) are never changed.
+//! followed by a big-endian `u64` for messages over 2 GiB.
+//!
+//! Sockets are made with a send and a receive timeout of one [`SLICE`]: a send or receive
+//! blocks in the kernel (which moves a large message in as few calls as the socket buffer
+//! allows, `MSG_WAITALL` on the receiving side) and comes back at least every slice, so that
+//! the wait notices an interrupt request ([`interrupt`](crate::interrupt)) or a `close` from
+//! another thread without any helper thread. Waits with a deadline (`poll`, `Queue::get`
+//! with a timeout) `poll` in slices instead.
 
 use super::error::ConnectionError;
-use super::sys::{self, Interest};
-use crate::registry::{self, Blocked, BlockedScope};
+use super::sys;
+use crate::registry::{self, Blocked, BlockedScope, ThreadInner};
 use std::io;
-use std::os::fd::BorrowedFd;
+use std::os::fd::{BorrowedFd, OwnedFd};
+use std::os::unix::net::UnixStream;
 use std::panic::Location;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,22 +56,42 @@ impl Waiting<'_> {
     }
 }
 
-/// Waits until `fd` is ready for `interest` (or hung up): `Ok(true)`, or `Ok(false)` once
+/// A connected pair of stream sockets whose blocking calls come back after one [`SLICE`].
+pub(crate) fn socket_pair() -> io::Result<(OwnedFd, OwnedFd)> {
+    let (a, b) = UnixStream::pair()?;
+    for socket in [&a, &b] {
+        socket.set_read_timeout(Some(SLICE))?;
+        socket.set_write_timeout(Some(SLICE))?;
+    }
+    Ok((a.into(), b.into()))
+}
+
+/// Waits until `fd` is readable (or hung up): `Ok(true)`, or `Ok(false)` once
 /// `deadline` passes. An interrupt request unwinds with [`KeyboardInterrupt`](crate::KeyboardInterrupt).
 pub(crate) fn wait_ready(
     fd: BorrowedFd<'_>,
-    interest: Interest,
     deadline: Option<Instant>,
     waiting: Waiting<'_>,
 ) -> Result<bool, ConnectionError> {
-    if sys::poll_one(fd, interest, Some(Duration::ZERO))? {
+    if sys::poll_readable(fd, Some(Duration::ZERO))? {
         return Ok(true);
     }
     let me = registry::current();
     let _scope = BlockedScope::enter(&me, waiting.blocked());
+    poll_in_slices(&me, fd, deadline, waiting)
+}
+
+fn poll_in_slices(
+    me: &ThreadInner,
+    fd: BorrowedFd<'_>,
+    deadline: Option<Instant>,
+    waiting: Waiting<'_>,
+) -> Result<bool, ConnectionError> {
+    if sys::poll_readable(fd, Some(Duration::ZERO))? {
+        return Ok(true);
+    }
     loop {
-        crate::interrupt::check(&me);
-        waiting.check_closed()?;
+        between_slices(me, waiting)?;
         let slice = match deadline {
             None => SLICE,
             Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
@@ -75,14 +99,20 @@ pub(crate) fn wait_ready(
                 _ => return Ok(false),
             },
         };
-        if sys::poll_one(fd, interest, Some(slice))? {
+        if sys::poll_readable(fd, Some(slice))? {
             return Ok(true);
         }
     }
 }
 
-/// Waits in slices until `ready()` holds or `deadline` passes (for waits on shared memory,
-/// where `sleep` is a futex wait that returns early when the word changes).
+/// What a wait looks at between slices: an interrupt request (unwinds) and a `close`.
+fn between_slices(me: &ThreadInner, waiting: Waiting<'_>) -> Result<(), ConnectionError> {
+    crate::interrupt::check(me);
+    waiting.check_closed()
+}
+
+/// Waits in slices until `ready()` holds or `deadline` passes (for waits on shared memory or
+/// a pidfd, where `sleep` returns early when something changes).
 pub(crate) fn wait_until(
     mut ready: impl FnMut() -> bool,
     mut sleep: impl FnMut(Duration),
@@ -95,8 +125,7 @@ pub(crate) fn wait_until(
     let me = registry::current();
     let _scope = BlockedScope::enter(&me, waiting.blocked());
     loop {
-        crate::interrupt::check(&me);
-        waiting.check_closed()?;
+        between_slices(&me, waiting)?;
         let slice = match deadline {
             None => SLICE,
             Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
@@ -152,6 +181,8 @@ pub(crate) fn write_message(
 ) -> Result<(), ConnectionError> {
     let (header, header_len) = encode_header(body.len());
     let mut progress = SendProgress { sent: 0, total: header_len + body.len(), desynchronised };
+    let me = registry::current();
+    let _scope = BlockedScope::enter(&me, waiting.blocked());
     while progress.sent < progress.total {
         let sent = progress.sent;
         let result = if sent < header_len {
@@ -160,12 +191,14 @@ pub(crate) fn write_message(
             sys::send_vectored(fd, &[&body[sent - header_len..]])
         };
         match result {
-            Ok(n) => progress.sent += n,
-            Err(error) => match error.kind() {
-                io::ErrorKind::WouldBlock => {
-                    wait_ready(fd, Interest::Write, None, waiting)?;
+            Ok(n) => {
+                progress.sent += n;
+                if progress.sent < progress.total {
+                    between_slices(&me, waiting)?;
                 }
-                io::ErrorKind::Interrupted => {}
+            }
+            Err(error) => match error.kind() {
+                io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => between_slices(&me, waiting)?,
                 io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset => {
                     return Err(ConnectionError::BrokenPipe);
                 }
@@ -220,9 +253,11 @@ pub(crate) fn read_message(
     deadline: Option<Instant>,
     waiting: Waiting<'_>,
 ) -> Result<Option<Vec<u8>>, ConnectionError> {
+    let me = registry::current();
+    let _scope = BlockedScope::enter(&me, waiting.blocked());
     loop {
-        let (buffer, missing) = match incoming.length()? {
-            Err(header_missing) => (&mut incoming.header, header_missing as u64),
+        let (in_header, missing) = match incoming.length()? {
+            Err(header_missing) => (true, header_missing as u64),
             Ok(length) if length > limit => return Err(ConnectionError::TooLong { length, limit }),
             Ok(length) => {
                 let missing = length - incoming.body.len() as u64;
@@ -230,25 +265,22 @@ pub(crate) fn read_message(
                     incoming.header.clear();
                     return Ok(Some(std::mem::take(&mut incoming.body)));
                 }
-                (&mut incoming.body, missing)
+                (false, missing)
             }
         };
+        if incoming.is_empty() && deadline.is_some() && !poll_in_slices(&me, fd, deadline, waiting)? {
+            return Ok(None);
+        }
+        let buffer = if in_header { &mut incoming.header } else { &mut incoming.body };
         if buffer.capacity() == buffer.len() {
             buffer.reserve(missing.min(ALLOCATION_STEP) as usize);
         }
         let want = usize::try_from(missing).unwrap_or(usize::MAX);
-        let result = sys::recv_into(fd, buffer, want);
-        match result {
+        match sys::recv_into(fd, buffer, want) {
             Ok(0) => return Err(end_of_stream(incoming)),
             Ok(_) => {}
             Err(error) => match error.kind() {
-                io::ErrorKind::WouldBlock => {
-                    let deadline = if incoming.is_empty() { deadline } else { None };
-                    if !wait_ready(fd, Interest::Read, deadline, waiting)? {
-                        return Ok(None);
-                    }
-                }
-                io::ErrorKind::Interrupted => {}
+                io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => between_slices(&me, waiting)?,
                 io::ErrorKind::ConnectionReset => return Err(end_of_stream(incoming)),
                 _ => return Err(error.into()),
             },
@@ -269,7 +301,11 @@ fn end_of_stream(incoming: &Incoming) -> ConnectionError {
 mod tests {
     use super::*;
     use std::os::fd::AsFd;
-    use std::os::unix::net::UnixStream;
+
+    fn pair() -> (UnixStream, UnixStream) {
+        let (a, b) = socket_pair().unwrap();
+        (a.into(), b.into())
+    }
 
     fn waiting() -> Waiting<'static> {
         Waiting { operation: "test", site: Location::caller(), name: None, closed: None }
@@ -287,7 +323,7 @@ mod tests {
     #[test]
     fn the_deadline_applies_before_a_message_begins_only() {
         use std::io::Write;
-        let (a, b) = UnixStream::pair().unwrap();
+        let (a, b) = pair();
         let flag = AtomicBool::new(false);
         let mut incoming = Incoming::default();
         let soon = || Some(Instant::now() + Duration::from_millis(20));
@@ -310,7 +346,7 @@ mod tests {
 
     #[test]
     fn a_corrupt_prefix_is_an_error() {
-        let (a, b) = UnixStream::pair().unwrap();
+        let (a, b) = pair();
         use std::io::Write;
         (&a).write_all(&(-7i32).to_be_bytes()).unwrap();
         let error = read_message(b.as_fd(), &mut Incoming::default(), u64::MAX, None, waiting()).unwrap_err();

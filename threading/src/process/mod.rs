@@ -31,9 +31,26 @@
 //! ```
 //!
 //! Messages are any [`serde`] value (`#[derive(Serialize, Deserialize)]`), encoded with
-//! `postcard`; the crate re-exports `serde` for programs (and notebook cells) that do not
-//! depend on it themselves: `#[derive(threading::process::serde::Serialize)]` with
-//! `#[serde(crate = "threading::process::serde")]`.
+//! `postcard`. The crate re-exports `serde` for programs (and notebook cells) that do not
+//! depend on it themselves:
+//!
+//! ```
+//! use threading::process::serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize, Debug, PartialEq)]
+//! #[serde(crate = "threading::process::serde")]
+//! struct Job {
+//!     id: u32,
+//!     words: Vec<String>,
+//! }
+//!
+//! let (a, b) = threading::process::pipe(true).unwrap();
+//! a.send(&Job { id: 7, words: vec!["hello".into()] }).unwrap();
+//! assert_eq!(b.recv::<Job>().unwrap(), Job { id: 7, words: vec!["hello".into()] });
+//! ```
+//!
+//! For bulk bytes prefer [`Connection::send_bytes`] / [`Connection::recv_bytes`] (a copy into
+//! the socket), or `serde_bytes`: serde encodes a `Vec<u8>` one element at a time.
 //!
 //! # Start method: fork
 //!
@@ -51,8 +68,9 @@
 //!   are locked by the forking thread across the fork, so the child gets them unlocked and
 //!   consistent; stdout is flushed first, so buffered output is not printed twice.
 //! * glibc makes `malloc` fork-safe by itself; so do jemalloc and mimalloc.
-//! * In the child the forking thread becomes the main thread (as in Python):
-//!   [`enumerate`](crate::enumerate) lists only it, no interrupt is pending, an installed
+//! * In the child the forking thread becomes the main thread (as in Python), keeping its
+//!   name: [`enumerate`](crate::enumerate) lists only it, it is not a daemon (so threads the
+//!   child starts are joined before it exits), no interrupt is pending, an installed
 //!   [scheduler](crate::schedule) is switched off, [`current_process`] is the new process, its
 //!   [`active_children`] is empty and new processes are named `Process-1:1`, `Process-1:2`, ...
 //! * The child ends with `_exit` once the target returns (after joining the threads it
@@ -61,12 +79,18 @@
 //!   panic prints `Process NAME:` and the panic on stderr and gives exit code 1, like an
 //!   uncaught exception in Python; `std::process::exit(n)` gives `n`.
 //!
-//! What it cannot protect, exactly as in Python: a lock *of your program* (a
+//! What it cannot protect, as in Python: a lock *of your program* (a
 //! [`Lock`](crate::Lock), a `std::sync::Mutex`) that another thread held at the fork is held
 //! forever in the child, and other libraries' internal locks likewise (std's environment lock
-//! if another thread was inside `std::env::var`, a logger's lock held mid-write). The child
-//! runs fine as long as it does not touch them; start processes before starting threads that
-//! hold locks for long, or give the child its own primitives.
+//! if another thread was inside `std::env::var`, a logger's lock held mid-write). One of them
+//! matters more in Rust than in Python: std's thread-bookkeeping lock (for stack-overflow
+//! reports), which every thread takes for an instant when it starts and when it ends. If some
+//! thread of the parent was starting or ending at the moment of the fork, **a thread started
+//! in the child hangs** before running. The child itself runs fine as long as it does not
+//! touch what was locked, and this module starts no thread of its own in the child (nor in the
+//! parent). So: start processes before starting threads that hold locks for long, don't
+//! start them while other threads are being started or are ending, or let the child do its
+//! work without threads (processes are the unit of parallelism there).
 //!
 //! Python's other start method, `spawn` (re-executing the program and calling a function by
 //! name), is not offered: a closure cannot cross an `exec`, and in the notebook kernel the

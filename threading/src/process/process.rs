@@ -228,13 +228,13 @@ impl Process {
     #[track_caller]
     pub fn start(&self) -> Result<(), ProcessError> {
         let inner = &*self.inner;
-        if inner.started.swap(true, Ordering::AcqRel) {
-            return Err(ProcessError::Assertion("cannot start a process twice"));
-        }
         if !inner.is_mine() {
             return Err(ProcessError::Assertion(
                 "can only start a process object created by current process",
             ));
+        }
+        if inner.started.swap(true, Ordering::AcqRel) {
+            return Err(ProcessError::Assertion("cannot start a process twice"));
         }
         if world::current().daemon() {
             inner.started.store(false, Ordering::Release);
@@ -661,7 +661,7 @@ impl Builder {
 fn sleep_on(pidfd: Option<&OwnedFd>, slice: Duration) {
     match pidfd {
         Some(fd) => {
-            let _ = sys::poll_one(fd.as_fd(), sys::Interest::Read, Some(slice));
+            let _ = sys::poll_readable(fd.as_fd(), Some(slice));
         }
         None => std::thread::sleep(slice),
     }

@@ -31,7 +31,6 @@ use std::fmt;
 use std::io;
 use std::marker::PhantomData;
 use std::os::fd::{AsFd, OwnedFd};
-use std::os::unix::net::UnixStream;
 use std::panic::Location;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -111,14 +110,8 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     }
 
     fn make(maxsize: u32, site: &'static Location<'static>) -> io::Result<Queue<T>> {
-        let (reader, writer) = UnixStream::pair()?;
-        let inner = Inner {
-            reader: reader.into(),
-            writer: writer.into(),
-            shared: SharedWords::new(WORDS)?,
-            maxsize,
-            site,
-        };
+        let (reader, writer) = frame::socket_pair()?;
+        let inner = Inner { reader, writer, shared: SharedWords::new(WORDS)?, maxsize, site };
         Ok(Queue { inner: Arc::new(inner), _items: PhantomData })
     }
 

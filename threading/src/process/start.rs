@@ -22,7 +22,7 @@
 
 use super::error::ProcessError;
 use super::process::Process;
-use super::sys::{self, Forked, Interest};
+use super::sys::{self, Forked};
 use super::world;
 use crate::error::{KeyboardInterrupt, panic_message};
 use crate::{excepthook, registry, schedule};
@@ -157,7 +157,7 @@ fn watch_parent(from_main_thread: bool, parent_pid: u32) {
             if sys::set_parent_death_signal(libc::SIGKILL).is_err() || sys::getppid() != me {
                 sys::exit_now(0);
             }
-            while !sys::poll_one(pidfd.as_fd(), Interest::Read, None).unwrap_or(true) {}
+            while !sys::poll_readable(pidfd.as_fd(), None).unwrap_or(true) {}
             let _ = sys::send_signal(me, libc::SIGTERM);
             sys::exit_now(0)
         }

@@ -124,25 +124,10 @@ pub(crate) fn online_cpus() -> Option<usize> {
     usize::try_from(n).ok().filter(|&n| n > 0)
 }
 
-/// Which events to wait for on a descriptor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Interest {
-    Read,
-    Write,
-}
-
-/// `poll` on one descriptor: whether it became ready (readable, writable, or hung up) within
-/// `timeout` (`None`: wait forever). An interrupting signal counts as "not ready yet".
-pub(crate) fn poll_one(
-    fd: BorrowedFd<'_>,
-    interest: Interest,
-    timeout: Option<Duration>,
-) -> io::Result<bool> {
-    let events = match interest {
-        Interest::Read => libc::POLLIN,
-        Interest::Write => libc::POLLOUT,
-    };
-    let mut pollfd = libc::pollfd { fd: fd.as_raw_fd(), events, revents: 0 };
+/// `poll` on one descriptor: whether it became readable (or hung up) within `timeout`
+/// (`None`: wait forever). An interrupting signal counts as "not ready yet".
+pub(crate) fn poll_readable(fd: BorrowedFd<'_>, timeout: Option<Duration>) -> io::Result<bool> {
+    let mut pollfd = libc::pollfd { fd: fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
     let millis = match timeout {
         None => -1,
         // Round up so a short timeout does not become a busy 0 ms poll.
@@ -161,7 +146,8 @@ pub(crate) fn poll_one(
 }
 
 /// One `sendmsg` of the given buffers, with `MSG_NOSIGNAL` (a closed peer is an `EPIPE` error,
-/// never a `SIGPIPE`) and `MSG_DONTWAIT`. Returns how many bytes went out.
+/// never a `SIGPIPE`). It blocks up to the socket's send timeout, then returns how many bytes
+/// went out (or `WouldBlock` if none did).
 pub(crate) fn send_vectored(fd: BorrowedFd<'_>, buffers: &[&[u8]]) -> io::Result<usize> {
     let mut iov: [libc::iovec; 2] = [libc::iovec { iov_base: std::ptr::null_mut(), iov_len: 0 }; 2];
     let mut count = 0;
@@ -177,17 +163,18 @@ pub(crate) fn send_vectored(fd: BorrowedFd<'_>, buffers: &[&[u8]]) -> io::Result
     message.msg_iov = iov.as_mut_ptr();
     message.msg_iovlen = count as _;
     // SAFETY: `message` points at `count` iovecs describing live, readable buffers.
-    let sent = unsafe { libc::sendmsg(fd.as_raw_fd(), &message, libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT) };
+    let sent = unsafe { libc::sendmsg(fd.as_raw_fd(), &message, libc::MSG_NOSIGNAL) };
     if sent < 0 { Err(io::Error::last_os_error()) } else { Ok(sent as usize) }
 }
 
-/// One non-blocking `recv` appended to `buffer`'s spare capacity (at most `limit` bytes).
-/// Returns how many bytes arrived; 0 means end of stream.
+/// One `recv` appended to `buffer`'s spare capacity, of at most `limit` bytes: it waits for
+/// all of them (`MSG_WAITALL`) up to the socket's receive timeout. Returns how many bytes
+/// arrived (`WouldBlock` if none did); 0 means end of stream.
 pub(crate) fn recv_into(fd: BorrowedFd<'_>, buffer: &mut Vec<u8>, limit: usize) -> io::Result<usize> {
     let spare = buffer.spare_capacity_mut();
     let want = spare.len().min(limit);
     // SAFETY: the pointer and length describe `want` writable bytes of the vector's spare capacity.
-    let got = unsafe { libc::recv(fd.as_raw_fd(), spare.as_mut_ptr().cast(), want, libc::MSG_DONTWAIT) };
+    let got = unsafe { libc::recv(fd.as_raw_fd(), spare.as_mut_ptr().cast(), want, libc::MSG_WAITALL) };
     if got < 0 {
         return Err(io::Error::last_os_error());
     }
