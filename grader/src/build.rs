@@ -256,8 +256,10 @@ fn find_or_build_runtime(cache: &Path) -> Result<Runtime, BuildError> {
         });
     };
     // `threading` is never the top-level crate, so its rlib sits in `deps/` with everything
-    // else (the grader's own may be an uplifted copy one level up).
+    // else. The grader's own is reported as the copy cargo "uplifts" to `release/`, which the
+    // next runtime build overwrites: use its hash-named twin in `deps/`.
     let deps = threading.parent().map(Path::to_path_buf).unwrap_or_default();
+    let grader = twin_in(&deps, &grader).unwrap_or(grader);
     let runtime = Runtime { threading, grader, deps, key };
     let temporary = manifest.with_extension(format!("tmp{}", std::process::id()));
     std::fs::write(&temporary, serde_json::to_string_pretty(&runtime).unwrap_or_default())
@@ -266,13 +268,69 @@ fn find_or_build_runtime(cache: &Path) -> Result<Runtime, BuildError> {
     Ok(runtime)
 }
 
+/// The file in `deps` that is the same file (hard link) as `uplifted`.
+fn twin_in(deps: &Path, uplifted: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let inode = std::fs::metadata(uplifted).ok()?.ino();
+    let name = uplifted.file_stem()?.to_string_lossy().into_owned();
+    std::fs::read_dir(deps).ok()?.flatten().map(|e| e.path()).find(|p| {
+        p.file_name().is_some_and(|f| {
+            let f = f.to_string_lossy();
+            f.starts_with(&format!("{name}-")) && f.ends_with(".rlib")
+        }) && std::fs::metadata(p).is_ok_and(|m| m.ino() == inode)
+    })
+}
+
+/// Removes compiled submissions not used for two weeks, and the oldest beyond 500, once per
+/// process.
+fn prune(cache: &Path) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let builds = cache.join("builds");
+        let mut entries: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&builds)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().contains(".tmp"))
+            .filter_map(|e| {
+                Some((std::fs::metadata(e.path().join("submission")).ok()?.modified().ok()?, e.path()))
+            })
+            .collect();
+        entries.sort();
+        let cutoff = std::time::SystemTime::now() - Duration::from_secs(14 * 24 * 3600);
+        let excess = entries.len().saturating_sub(500);
+        for (i, (modified, path)) in entries.iter().enumerate() {
+            if i < excess || *modified < cutoff {
+                let _ = std::fs::remove_dir_all(path);
+            }
+        }
+        // Manifests of runtimes built from older sources: keep the eight newest.
+        let mut manifests: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(cache)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                e.file_name().to_string_lossy().starts_with("runtime-")
+                    && e.path().extension().is_some_and(|x| x == "json")
+            })
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .collect();
+        manifests.sort();
+        for (_, path) in manifests.iter().rev().skip(8) {
+            let _ = std::fs::remove_file(path);
+        }
+    });
+}
+
 /// The flags every submission is compiled with.
 const RUSTC_FLAGS: &[&str] = &[
     "--edition=2024",
     "--crate-type=bin",
     "--crate-name=submission",
-    "-Copt-level=1",
+    // The harness is in the optimised runtime; the learner's few lines need no optimiser.
+    "-Copt-level=0",
     "-Cdebuginfo=0",
+    "-Cstrip=debuginfo",
     "-Cpanic=unwind",
     "-Awarnings",
     "--error-format=json",
@@ -291,8 +349,11 @@ pub fn compile(runtime: &Runtime, cache: &Path, source: &str) -> Result<Built, B
     let dir = cache.join("builds").join(hash.hex());
     let binary = dir.join("submission");
     if binary.is_file() {
+        // Mark it used, for pruning (read-only: it may be running).
+        let _ = std::fs::File::open(&binary).and_then(|f| f.set_modified(std::time::SystemTime::now()));
         return Ok(Built { binary, cached: true, elapsed: Duration::ZERO });
     }
+    prune(cache);
     let started = Instant::now();
     let work = scratch(cache, &hash.hex())?;
     std::fs::write(work.path().join(FILE_NAME), source).map_err(io("writing the source"))?;

@@ -179,8 +179,8 @@ fn strategy_for(spec: &RunSpec, horizon: u64) -> Box<dyn Strategy> {
 /// assert_eq!(record.end, RunEnd::Completed);
 /// assert_eq!(record.printed.len(), 3);
 /// ```
-pub fn run_once<T: Send + Sync + 'static>(
-    subject: &Arc<Subject<T>>,
+pub fn run_once(
+    subject: &Arc<Subject>,
     spec: &RunSpec,
     limits: &RunLimits,
     sink: &Arc<dyn Sink>,
@@ -280,8 +280,8 @@ pub fn run_once<T: Send + Sync + 'static>(
 
 /// Makes the object, starts the threads in order and joins them (controlled runs: the whole
 /// body runs as the controller's task 0). Returns the threads, for clean-up after an abort.
-fn start_and_join<T: Send + Sync + 'static>(
-    subject: &Arc<Subject<T>>,
+fn start_and_join(
+    subject: &Arc<Subject>,
     spec: &RunSpec,
     shared: &Arc<RunShared>,
     controller: Option<&Arc<Controller>>,
@@ -291,14 +291,14 @@ fn start_and_join<T: Send + Sync + 'static>(
     }
 }
 
-fn start<T: Send + Sync + 'static>(
-    subject: &Arc<Subject<T>>,
+fn start(
+    subject: &Arc<Subject>,
     spec: &RunSpec,
     shared: &Arc<RunShared>,
     controller: Option<&Arc<Controller>>,
 ) -> Vec<Thread> {
     let object = match std::panic::catch_unwind(AssertUnwindSafe(|| (subject.new)(spec.n))) {
-        Ok(object) => Arc::new(object),
+        Ok(object) => object,
         Err(payload) if threading::KeyboardInterrupt::is(&payload) => std::panic::resume_unwind(payload),
         Err(payload) => {
             let what = format!("{}::new", subject.exercise.type_name);
@@ -321,7 +321,7 @@ fn start<T: Send + Sync + 'static>(
                 chaos.starve();
             }
             let printer = Printer { role, run: &shared };
-            (subject.methods[role])(&object, &printer);
+            (subject.methods[role])(&*object, &printer);
             shared.progress.fetch_add(1, Ordering::Relaxed);
         });
         match thread.start() {
@@ -339,12 +339,7 @@ fn start<T: Send + Sync + 'static>(
 }
 
 /// A run on real threads: join with a watchdog that turns a hang into a report.
-fn run_real<T: Send + Sync + 'static>(
-    subject: &Arc<Subject<T>>,
-    spec: &RunSpec,
-    shared: &Arc<RunShared>,
-    limits: &RunLimits,
-) -> RunEnd {
+fn run_real(subject: &Arc<Subject>, spec: &RunSpec, shared: &Arc<RunShared>, limits: &RunLimits) -> RunEnd {
     let started = Instant::now();
     let threads = start(subject, spec, shared, None);
     let tick = Duration::from_millis(10);

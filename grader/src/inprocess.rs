@@ -57,7 +57,7 @@ fn base_report(exercise: &str, seed: u64, mode: Mode, result: &SessionResult) ->
 }
 
 /// Checks `subject` in this process and returns (and, by default, prints) the report.
-pub fn check<T: Send + Sync + 'static>(subject: Subject<T>, options: &CheckOptions) -> Report {
+pub fn check(subject: Subject, options: &CheckOptions) -> Report {
     let started = Instant::now();
     let exercise = subject.exercise;
     let subject = Arc::new(subject);
@@ -78,7 +78,7 @@ pub fn check<T: Send + Sync + 'static>(subject: Subject<T>, options: &CheckOptio
 }
 
 /// Reruns one failing run from its replay string, in this process.
-pub fn replay<T: Send + Sync + 'static>(subject: Subject<T>, schedule: &str, print: bool) -> Report {
+pub fn replay(subject: Subject, schedule: &str, print: bool) -> Report {
     let started = Instant::now();
     let exercise = subject.exercise;
     let mut report = Report::new(Verdict::Pass, exercise.id, 0);

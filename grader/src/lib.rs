@@ -104,7 +104,7 @@ pub use inprocess::{CheckOptions, check, replay};
 pub use judge::{Failure, Verdict};
 pub use plan::Mode;
 pub use report::Report;
-pub use subject::{Printer, Subject};
+pub use subject::{Printer, Subject, SubjectBuilder};
 
 /// Checks the learner's type for an exercise in this process and prints the report:
 /// `check!(zero_even_odd, ZeroEvenOdd)`, or with [`CheckOptions`] as a third argument.

@@ -122,9 +122,13 @@ pub fn run(request: &Request<'_>) -> std::io::Result<ChildOutcome> {
     let (config_read, config_write) = pipe()?;
     let (events_read, events_write) = pipe()?;
     let workdir = tempfile::Builder::new().prefix("threadlab-run-").tempdir()?;
-    // Readable and executable by the unprivileged user the child becomes.
+    // Readable and executable by the unprivileged user the child becomes. A hard link opens
+    // nothing for writing; a copy's descriptor can leak into a concurrent fork and make the
+    // exec fail with "text file busy" for a moment, so that is retried below.
     let binary = workdir.path().join("submission");
-    std::fs::copy(request.binary, &binary)?;
+    if std::fs::hard_link(request.binary, &binary).is_err() {
+        std::fs::copy(request.binary, &binary)?;
+    }
     set_mode(workdir.path(), 0o755)?;
     set_mode(&binary, 0o755)?;
 
@@ -137,7 +141,16 @@ pub fn run(request: &Request<'_>) -> std::io::Result<ChildOutcome> {
         request.slot,
         [(config_read.as_raw_fd(), CONFIG_FD), (events_write.as_raw_fd(), EVENTS_FD)],
     );
-    let mut child = command.spawn()?;
+    let mut attempts = 0;
+    let mut child = loop {
+        match command.spawn() {
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && attempts < 50 => {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => break other?,
+        }
+    };
     drop(config_read);
     drop(events_write);
     {

@@ -55,8 +55,8 @@ impl Horizons {
 /// rest of the plan is made on real threads with OS chaos instead (see
 /// [`plan::fall_back`](crate::plan::fall_back)): controlled scheduling would only crawl from
 /// time slice to time slice.
-pub fn run_plan<T: Send + Sync + 'static>(
-    subject: &Arc<Subject<T>>,
+pub fn run_plan(
+    subject: &Arc<Subject>,
     specs: &[RunSpec],
     limits: &RunLimits,
     sink: &Arc<dyn Sink>,

@@ -19,8 +19,13 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", String::from_utf8_lossy(&output.stdout)))
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
 }
 
 #[test]
@@ -52,7 +57,13 @@ fn a_pass_exits_0_and_a_failure_exits_1_with_a_full_json_report() {
         corpus("zero-even-odd/semaphores.rs").to_str().unwrap(),
         "--json",
     ]);
-    assert_eq!(pass.status.code(), Some(0), "{}", String::from_utf8_lossy(&pass.stdout));
+    assert_eq!(
+        pass.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&pass.stdout),
+        String::from_utf8_lossy(&pass.stderr)
+    );
     let report = json(&pass);
     assert_eq!(report["verdict"], "pass");
     assert_eq!(report["exercise"], "zero-even-odd");
@@ -212,7 +223,12 @@ fn batch_grades_a_class_in_parallel_and_writes_gradebooks() {
         "--gradescope",
         gradescope.to_str().unwrap(),
     ]);
-    assert_eq!(output.status.code(), Some(1), "not everyone passed");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "not everyone passed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let table = String::from_utf8(output.stdout).unwrap();
     assert!(table.contains("1 of 4 passed"), "{table}");
 

@@ -38,8 +38,8 @@ pub fn subject<T: Send + Sync + 'static>(
     new: impl Fn(usize) -> T + Send + Sync + 'static,
     foo_method: impl Fn(&T, &Printer<'_>) + Send + Sync + 'static,
     bar_method: impl Fn(&T, &Printer<'_>) + Send + Sync + 'static,
-) -> Subject<T> {
-    Subject::new(&EXERCISE, new).method(foo_method).method(bar_method)
+) -> Subject {
+    Subject::of(&EXERCISE, new).method(foo_method).method(bar_method).build()
 }
 
 /// `adapter!(FooBar)`: the [`Subject`] for the learner's `FooBar`.

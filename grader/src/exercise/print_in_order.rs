@@ -42,8 +42,8 @@ pub fn subject<T: Send + Sync + 'static>(
     first: impl Fn(&T, &Printer<'_>) + Send + Sync + 'static,
     second: impl Fn(&T, &Printer<'_>) + Send + Sync + 'static,
     third: impl Fn(&T, &Printer<'_>) + Send + Sync + 'static,
-) -> Subject<T> {
-    Subject::new(&EXERCISE, move |_n| new()).method(first).method(second).method(third)
+) -> Subject {
+    Subject::of(&EXERCISE, move |_n| new()).method(first).method(second).method(third).build()
 }
 
 /// `adapter!(Foo)`: the [`Subject`] for the learner's `Foo`.

@@ -45,8 +45,8 @@ pub fn subject<T: Send + Sync + 'static>(
     zero: impl Fn(&T, &Printer<'_>) + Send + Sync + 'static,
     even: impl Fn(&T, &Printer<'_>) + Send + Sync + 'static,
     odd: impl Fn(&T, &Printer<'_>) + Send + Sync + 'static,
-) -> Subject<T> {
-    Subject::new(&EXERCISE, new).method(zero).method(even).method(odd)
+) -> Subject {
+    Subject::of(&EXERCISE, new).method(zero).method(even).method(odd).build()
 }
 
 /// `adapter!(ZeroEvenOdd)`: the [`Subject`] for the learner's `ZeroEvenOdd`. Numbers of any
