@@ -76,10 +76,22 @@ impl ValueError {
 pub struct BrokenBarrierError;
 
 /// Python's `TimeoutError`: a timed wait for a result ran out, as in
-/// [`Future::result_timeout`](crate::futures::Future::result_timeout).
+/// [`as_completed_timeout`](crate::futures::as_completed_timeout) (and, as
+/// [`FutureError::Timeout`](crate::futures::FutureError::Timeout), in
+/// [`Future::result_timeout`](crate::futures::Future::result_timeout)).
 ///
 /// ```
+/// use std::{sync::Arc, time::Duration};
+/// use threading::futures::{self, FutureError, ThreadPoolExecutor};
+///
+/// let executor = ThreadPoolExecutor::new(1).unwrap();
+/// let gate = Arc::new(threading::Event::new());
+/// let f = executor.submit({ let gate = gate.clone(); move || gate.wait() }).unwrap();
+/// assert_eq!(f.result_timeout(Duration::from_millis(5)), Err(FutureError::Timeout));
+/// let mut completions = futures::as_completed_timeout([&f], Duration::from_millis(5));
+/// assert_eq!(completions.next(), Some(Err(threading::TimeoutError)));
 /// assert_eq!(threading::TimeoutError.to_string(), "TimeoutError");
+/// gate.set();
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("TimeoutError")]

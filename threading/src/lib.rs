@@ -44,6 +44,7 @@ mod current;
 mod error;
 mod event;
 mod excepthook;
+pub mod futures;
 mod interrupt;
 mod local;
 mod lock;

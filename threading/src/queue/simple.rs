@@ -218,6 +218,13 @@ impl<T> SimpleQueue<T> {
     pub fn empty(&self) -> bool {
         self.qsize() == 0
     }
+
+    /// Removes every queued item now, in order (the executor's `cancel_futures`).
+    pub(crate) fn drain(&self) -> Vec<T> {
+        let mut state = self.state.lock();
+        self.len_hint.set(0);
+        state.items.drain(..).collect()
+    }
 }
 
 impl<T> Default for SimpleQueue<T> {

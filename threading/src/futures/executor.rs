@@ -1,0 +1,471 @@
+//! Python's `concurrent.futures.ThreadPoolExecutor`.
+
+use super::error::TaskPanic;
+use super::future::{Future, Outcome};
+use super::map::Map;
+use crate::error::{RuntimeError, ValueError};
+use crate::excepthook;
+use crate::lock::Lock;
+use crate::queue::{Empty, SimpleQueue};
+use crate::semaphore::Semaphore;
+use crate::thread::Thread;
+use std::fmt;
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, Location};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// Python's `ThreadPoolExecutor._counter`: numbers the default thread name prefixes.
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+const BROKEN: &str = "A thread initializer failed, the thread pool is not usable anymore";
+
+/// A pool of worker threads that run submitted tasks (Python's
+/// `concurrent.futures.ThreadPoolExecutor`).
+///
+/// Workers are [`Thread`]s named `ThreadPoolExecutor-N_i` (or `PREFIX_i`), started one at a
+/// time as tasks arrive while no worker is idle, up to `max_workers`. Dropping the executor
+/// is Python's `with` block ending: [`shutdown(true, false)`](ThreadPoolExecutor::shutdown),
+/// which waits for every submitted task.
+///
+/// Seed 002, with the pool as a context manager:
+///
+/// ```
+/// use threading::futures::ThreadPoolExecutor;
+///
+/// fn thread_function(name: i32) {
+///     println!("Thread {name}: starting");
+///     threading::sleep(std::time::Duration::from_millis(20));
+///     println!("Thread {name}: finishing");
+/// }
+///
+/// {
+///     // with concurrent.futures.ThreadPoolExecutor(max_workers=3) as executor:
+///     let executor = ThreadPoolExecutor::new(3).unwrap();
+///     executor.map(thread_function, 0..3).unwrap();
+/// } // the executor is dropped: every task has finished
+/// ```
+///
+/// A task's panic is kept in its [`Future`]; one that nobody looks at is reported when the
+/// future is dropped, so seed 002's "the program terminates with no output" cannot happen.
+///
+/// # Differences from Python
+/// * `submit(fn, *args)` takes a closure: `submit(move || f(a, b))`. `map(fn, *iterables)`
+///   takes one iterable; zip several first.
+/// * `submit` and `map` return `Result` where Python raises `RuntimeError` (after shutdown,
+///   or when an initializer failed: Python's `BrokenThreadPool`).
+/// * `shutdown` has no defaults: `shutdown(true, false)` is Python's `shutdown()`.
+/// * `map` has no `timeout`; a panicking item panics again (Python: re-raises) when the
+///   iteration reaches it.
+pub struct ThreadPoolExecutor {
+    pool: Arc<Pool>,
+}
+
+struct Pool {
+    max_workers: usize,
+    prefix: String,
+    initializer: Option<Initializer>,
+    work: SimpleQueue<Option<Box<dyn Work>>>,
+    idle: Semaphore,
+    shutdown: AtomicBool,
+    life: Lock<Life>,
+}
+
+type Initializer = Arc<dyn Fn() + Send + Sync>;
+
+/// What Python guards with `_shutdown_lock`.
+struct Life {
+    shutdown: bool,
+    broken: bool,
+    threads: Vec<Thread>,
+}
+
+/// A submitted task with its future, type-erased for the work queue (Python's `_WorkItem`).
+trait Work: Send {
+    fn run(self: Box<Self>);
+    fn cancel(self: Box<Self>);
+    fn fail(self: Box<Self>, panic: TaskPanic);
+}
+
+struct WorkItem<T, F> {
+    future: Future<T>,
+    task: F,
+}
+
+impl<T, F> Work for WorkItem<T, F>
+where
+    T: Send + Sync + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    fn run(self: Box<Self>) {
+        let WorkItem { future, task } = *self;
+        if !future.set_running_or_notify_cancel() {
+            return;
+        }
+        let (outcome, location) = excepthook::capturing(|| std::panic::catch_unwind(AssertUnwindSafe(task)));
+        let outcome = match outcome {
+            Ok(value) => Outcome::Returned(value),
+            Err(payload) => {
+                Outcome::Panicked(TaskPanic::new(payload.as_ref(), location, crate::current_thread().name()))
+            }
+        };
+        future.finish(outcome);
+    }
+
+    fn cancel(self: Box<Self>) {
+        self.future.cancel();
+    }
+
+    fn fail(self: Box<Self>, panic: TaskPanic) {
+        if self.future.set_running_or_notify_cancel() {
+            self.future.finish(Outcome::Panicked(panic));
+        }
+    }
+}
+
+impl ThreadPoolExecutor {
+    /// A pool of at most `max_workers` threads (Python's `ThreadPoolExecutor(max_workers)`);
+    /// 0 is an error, as in Python.
+    ///
+    /// ```
+    /// use threading::futures::ThreadPoolExecutor;
+    /// let executor = ThreadPoolExecutor::new(4).unwrap();
+    /// assert_eq!(executor.max_workers(), 4);
+    /// assert_eq!(ThreadPoolExecutor::new(0).unwrap_err().to_string(), "max_workers must be greater than 0");
+    /// ```
+    pub fn new(max_workers: usize) -> Result<ThreadPoolExecutor, ValueError> {
+        ThreadPoolExecutor::builder().max_workers(max_workers).build()
+    }
+
+    /// A builder for Python's other keyword arguments: `thread_name_prefix`, `initializer`.
+    ///
+    /// ```
+    /// let executor = threading::futures::ThreadPoolExecutor::builder()
+    ///     .max_workers(2)
+    ///     .thread_name_prefix("downloader")
+    ///     .initializer(|| println!("worker {} ready", threading::current_thread().name()))
+    ///     .build()
+    ///     .unwrap();
+    /// let name = executor.submit(|| threading::current_thread().name()).unwrap();
+    /// assert_eq!(name.result().unwrap(), "downloader_0");
+    /// ```
+    pub fn builder() -> ExecutorBuilder {
+        ExecutorBuilder::default()
+    }
+
+    /// The most worker threads the pool will start.
+    ///
+    /// ```
+    /// let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    /// let executor = threading::futures::ThreadPoolExecutor::default();
+    /// assert_eq!(executor.max_workers(), (cpus + 4).min(32));
+    /// ```
+    pub fn max_workers(&self) -> usize {
+        self.pool.max_workers
+    }
+
+    /// Schedules `task` to run on a worker and returns its [`Future`] (Python's
+    /// `executor.submit(fn, *args)`). Fails after [`shutdown`](ThreadPoolExecutor::shutdown).
+    ///
+    /// ```
+    /// use threading::futures::ThreadPoolExecutor;
+    /// let executor = ThreadPoolExecutor::new(2).unwrap();
+    /// let x = 21;
+    /// let doubled = executor.submit(move || x * 2).unwrap();
+    /// assert_eq!(doubled.result(), Ok(&42));
+    /// executor.shutdown(true, false);
+    /// let err = executor.submit(|| ()).unwrap_err();
+    /// assert_eq!(err.to_string(), "cannot schedule new futures after shutdown");
+    /// ```
+    #[track_caller]
+    pub fn submit<F, T>(&self, task: F) -> Result<Future<T>, RuntimeError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + Sync + 'static,
+    {
+        self.submit_at(task, Location::caller())
+    }
+
+    pub(crate) fn submit_at<F, T>(
+        &self,
+        task: F,
+        site: &'static Location<'static>,
+    ) -> Result<Future<T>, RuntimeError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + Sync + 'static,
+    {
+        let future = Future::new(site);
+        let mut life = self.pool.life.lock();
+        if life.broken {
+            return Err(RuntimeError::new(BROKEN));
+        }
+        if life.shutdown {
+            return Err(RuntimeError::new("cannot schedule new futures after shutdown"));
+        }
+        self.pool.work.put(Some(Box::new(WorkItem { future: future.clone(), task })));
+        self.adjust_thread_count(&mut life)?;
+        Ok(future)
+    }
+
+    /// Starts a worker unless one is idle or the pool is at `max_workers` (Python's
+    /// `_adjust_thread_count`).
+    fn adjust_thread_count(&self, life: &mut Life) -> Result<(), RuntimeError> {
+        if self.pool.idle.try_acquire() {
+            return Ok(());
+        }
+        let n = life.threads.len();
+        if n < self.pool.max_workers {
+            let pool = Arc::clone(&self.pool);
+            let thread = Thread::builder()
+                .name(format!("{}_{n}", self.pool.prefix))
+                .daemon(true)
+                .target(move || worker(pool));
+            thread.start()?;
+            life.threads.push(thread);
+        }
+        Ok(())
+    }
+
+    /// Runs `f` on every item, on the pool, and returns the results in input order (Python's
+    /// `executor.map(fn, iterable)`). Every item is submitted at once; the iterator waits for
+    /// each result in turn. A panicking item panics again, on the iterating thread, when the
+    /// iteration reaches it; dropping the iterator cancels the items not yet started.
+    ///
+    /// ```
+    /// let executor = threading::futures::ThreadPoolExecutor::new(4).unwrap();
+    /// let squares: Vec<u64> = executor.map(|x: u64| x * x, 1..=5).unwrap().collect();
+    /// assert_eq!(squares, [1, 4, 9, 16, 25]);
+    /// // Python: list(executor.map(print, ["Knock?", "Knock!"]))
+    /// let printed: Vec<()> = executor.map(|s| println!("{s}"), ["Knock?", "Knock!"]).unwrap().collect();
+    /// assert_eq!(printed, [(), ()]);
+    /// ```
+    #[track_caller]
+    pub fn map<I, F, T>(&self, f: F, iterable: I) -> Result<Map<T>, RuntimeError>
+    where
+        I: IntoIterator,
+        I::Item: Send + 'static,
+        F: Fn(I::Item) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        let site = Location::caller();
+        let f = Arc::new(f);
+        let futures = iterable
+            .into_iter()
+            .map(|item| {
+                let f = Arc::clone(&f);
+                self.submit_at(move || Map::slot(f(item)), site)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Map::new(futures))
+    }
+
+    /// Stops taking tasks (Python's `executor.shutdown(wait, cancel_futures)`). With
+    /// `cancel_futures`, tasks no worker has started are cancelled; with `wait`, returns once
+    /// every worker has finished its tasks and exited. Waiting is interruptible.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use threading::Event;
+    /// let executor = threading::futures::ThreadPoolExecutor::new(1).unwrap();
+    /// let (started, gate) = (Arc::new(Event::new()), Arc::new(Event::new()));
+    /// let running = executor
+    ///     .submit({ let (started, gate) = (started.clone(), gate.clone()); move || { started.set(); gate.wait(); } })
+    ///     .unwrap();
+    /// let queued = executor.submit(|| ()).unwrap();
+    /// started.wait();
+    /// executor.shutdown(false, true); // returns at once, cancelling what has not started
+    /// gate.set();
+    /// assert!(queued.cancelled());
+    /// assert!(running.result().is_ok(), "a started task runs to its end");
+    /// ```
+    pub fn shutdown(&self, wait: bool, cancel_futures: bool) {
+        let (threads, cancelled) = {
+            let mut life = self.pool.life.lock();
+            life.shutdown = true;
+            self.pool.shutdown.store(true, Ordering::Release);
+            let cancelled = if cancel_futures { self.pool.work.drain() } else { Vec::new() };
+            self.pool.work.put(None);
+            (life.threads.clone(), cancelled)
+        };
+        cancelled.into_iter().flatten().for_each(|work| work.cancel());
+        if wait {
+            let me = crate::current_thread();
+            for thread in threads.iter().filter(|t| **t != me) {
+                let _ = thread.join();
+            }
+        }
+    }
+}
+
+impl Pool {
+    /// Python's `_initializer_failed`: the pool is broken and queued tasks fail.
+    fn initializer_failed(&self, thread: String) {
+        let queued = {
+            let mut life = self.life.lock();
+            life.broken = true;
+            self.work.drain()
+        };
+        for work in queued.into_iter().flatten() {
+            work.fail(TaskPanic { message: BROKEN.to_owned(), location: None, thread: thread.clone() });
+        }
+    }
+}
+
+/// A worker's loop (Python's `_worker`).
+fn worker(pool: Arc<Pool>) {
+    if let Some(initializer) = &pool.initializer {
+        let (outcome, location) =
+            excepthook::capturing(|| std::panic::catch_unwind(AssertUnwindSafe(|| initializer())));
+        if let Err(payload) = outcome {
+            let thread = crate::current_thread().name();
+            let panic = TaskPanic::new(payload.as_ref(), location, thread.clone());
+            let _ = writeln!(std::io::stderr().lock(), "Exception in initializer:\n{panic}");
+            pool.initializer_failed(thread);
+            return;
+        }
+    }
+    loop {
+        let work = match pool.work.get_nowait() {
+            Ok(work) => work,
+            Err(Empty) => {
+                pool.idle.release();
+                pool.work.get()
+            }
+        };
+        match work {
+            Some(work) => work.run(),
+            None if pool.shutdown.load(Ordering::Acquire) => {
+                pool.work.put(None); // wake the next worker, so that all of them exit
+                return;
+            }
+            None => {}
+        }
+    }
+}
+
+impl Default for ThreadPoolExecutor {
+    /// Python's `ThreadPoolExecutor()`: `min(32, cpu_count + 4)` workers.
+    fn default() -> Self {
+        ExecutorBuilder::default().build().expect("the default max_workers is valid")
+    }
+}
+
+impl Drop for ThreadPoolExecutor {
+    /// The end of Python's `with ThreadPoolExecutor() as executor:` block.
+    fn drop(&mut self) {
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| self.shutdown(true, false)));
+        if let Err(payload) = outcome
+            && !std::thread::panicking()
+        {
+            std::panic::resume_unwind(payload); // an interrupt while waiting
+        }
+    }
+}
+
+impl fmt::Debug for ThreadPoolExecutor {
+    /// Python's repr: `<concurrent.futures.thread.ThreadPoolExecutor object at 0x...>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<concurrent.futures.thread.ThreadPoolExecutor object at {:p}>", Arc::as_ptr(&self.pool))
+    }
+}
+
+/// Python's `ThreadPoolExecutor(max_workers=None, thread_name_prefix='', initializer=None)`
+/// keyword arguments.
+///
+/// ```
+/// let executor = threading::futures::ThreadPoolExecutor::builder().max_workers(3).build().unwrap();
+/// assert_eq!(executor.max_workers(), 3);
+/// ```
+#[derive(Default)]
+#[must_use = "a builder does nothing until `build`"]
+pub struct ExecutorBuilder {
+    max_workers: Option<usize>,
+    thread_name_prefix: Option<String>,
+    initializer: Option<Initializer>,
+}
+
+impl ExecutorBuilder {
+    /// The most worker threads; default `min(32, cpu_count + 4)`, as in Python.
+    ///
+    /// ```
+    /// let b = threading::futures::ThreadPoolExecutor::builder().max_workers(2);
+    /// assert_eq!(b.build().unwrap().max_workers(), 2);
+    /// ```
+    pub fn max_workers(mut self, max_workers: usize) -> Self {
+        self.max_workers = Some(max_workers);
+        self
+    }
+
+    /// Workers are named `{prefix}_0`, `{prefix}_1`, ...; default `ThreadPoolExecutor-N`
+    /// with `N` counting executors from 0, as in Python.
+    ///
+    /// ```
+    /// let executor = threading::futures::ThreadPoolExecutor::builder().thread_name_prefix("io").build().unwrap();
+    /// let name = executor.submit(|| threading::current_thread().name()).unwrap();
+    /// assert_eq!(name.result().unwrap(), "io_0");
+    /// ```
+    pub fn thread_name_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.thread_name_prefix = Some(prefix.into());
+        self
+    }
+
+    /// Runs `initializer` at the start of each worker thread (Python's `initializer=`, with
+    /// `initargs` captured by the closure). If it panics, the pool is broken, as in Python:
+    /// queued tasks fail and `submit` is refused.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// let started = Arc::new(AtomicUsize::new(0));
+    /// let executor = threading::futures::ThreadPoolExecutor::builder()
+    ///     .initializer({ let started = started.clone(); move || { started.fetch_add(1, Ordering::SeqCst); } })
+    ///     .build()
+    ///     .unwrap();
+    /// executor.submit(|| ()).unwrap().result().unwrap();
+    /// assert_eq!(started.load(Ordering::SeqCst), 1);
+    /// ```
+    pub fn initializer(mut self, initializer: impl Fn() + Send + Sync + 'static) -> Self {
+        self.initializer = Some(Arc::new(initializer));
+        self
+    }
+
+    /// Makes the executor; no thread starts until the first `submit`.
+    ///
+    /// ```
+    /// let err = threading::futures::ThreadPoolExecutor::builder().max_workers(0).build().unwrap_err();
+    /// assert_eq!(err.to_string(), "max_workers must be greater than 0");
+    /// ```
+    pub fn build(self) -> Result<ThreadPoolExecutor, ValueError> {
+        let max_workers = match self.max_workers {
+            Some(0) => return Err(ValueError::new("max_workers must be greater than 0")),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_add(4).min(32),
+        };
+        let prefix = match self.thread_name_prefix {
+            Some(prefix) if !prefix.is_empty() => prefix,
+            _ => format!("ThreadPoolExecutor-{}", COUNTER.fetch_add(1, Ordering::Relaxed)),
+        };
+        Ok(ThreadPoolExecutor {
+            pool: Arc::new(Pool {
+                max_workers,
+                prefix,
+                initializer: self.initializer,
+                work: SimpleQueue::new(),
+                idle: Semaphore::new(0),
+                shutdown: AtomicBool::new(false),
+                life: Lock::with_data(Life { shutdown: false, broken: false, threads: Vec::new() }),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ExecutorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExecutorBuilder")
+            .field("max_workers", &self.max_workers)
+            .field("thread_name_prefix", &self.thread_name_prefix)
+            .field("initializer", &self.initializer.as_ref().map(|_| "Fn()"))
+            .finish()
+    }
+}

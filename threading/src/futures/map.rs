@@ -1,0 +1,85 @@
+//! The iterator [`ThreadPoolExecutor::map`](super::ThreadPoolExecutor::map) returns.
+
+use super::error::FutureError;
+use super::future::Future;
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::Mutex;
+
+/// Where a mapped task leaves its value, so the iterator can move it out (the future lends
+/// values; the iterator, which holds the only handle, takes them).
+pub(crate) type Slot<T> = Mutex<Option<T>>;
+
+/// The results of [`ThreadPoolExecutor::map`](super::ThreadPoolExecutor::map), in input
+/// order (Python's `result_iterator` generator).
+///
+/// `next` waits for the next item's task. A task that panicked panics again here, with the
+/// task's message and location (Python re-raises its exception). Dropping the iterator once
+/// iteration has begun cancels the tasks that have not started; dropping it unused, as
+/// seed 002's `executor.map(thread_function, range(3))` does, leaves them to run, as in Python.
+///
+/// ```
+/// let executor = threading::futures::ThreadPoolExecutor::new(2).unwrap();
+/// let mut lengths = executor.map(|w: &str| w.len(), ["a", "bb", "ccc"]).unwrap();
+/// assert_eq!(lengths.len(), 3);
+/// assert_eq!(lengths.next(), Some(1));
+/// assert_eq!(lengths.collect::<Vec<_>>(), [2, 3]);
+/// ```
+pub struct Map<T> {
+    futures: VecDeque<Future<Slot<T>>>,
+    started: bool,
+}
+
+impl<T> Map<T> {
+    pub(crate) fn new(futures: VecDeque<Future<Slot<T>>>) -> Self {
+        Map { futures, started: false }
+    }
+
+    pub(crate) fn slot(value: T) -> Slot<T> {
+        Mutex::new(Some(value))
+    }
+}
+
+impl<T> Iterator for Map<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        self.started = true;
+        let future = self.futures.pop_front()?;
+        match future.result() {
+            Ok(slot) => Some(
+                slot.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take()
+                    .expect("each mapped result is taken once"),
+            ),
+            Err(FutureError::Panicked(panic)) => panic!("{panic}"),
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.futures.len(), Some(self.futures.len()))
+    }
+}
+
+impl<T> ExactSizeIterator for Map<T> {}
+
+impl<T> Drop for Map<T> {
+    /// Python's `finally: for future in fs: future.cancel()`, which runs only if the generator
+    /// was started.
+    fn drop(&mut self) {
+        if !self.started {
+            return;
+        }
+        for future in &self.futures {
+            future.cancel();
+        }
+    }
+}
+
+impl<T> fmt::Debug for Map<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Map").field("remaining", &self.futures.len()).finish()
+    }
+}
