@@ -265,11 +265,21 @@ pub fn judge(exercise: &Exercise, spec: &RunSpec, record: &RunRecord) -> Option<
         location,
         replay: record.schedule.clone(),
         note: record.note.clone().or_else(|| {
-            (record.preemptions > 0).then(|| {
-                "a thread ran without reaching a threading synchronisation point and was set aside: \
-                 this replay is approximate"
-                    .to_string()
-            })
+            if record.preemptions > 0 {
+                Some(
+                    "a thread ran without reaching a threading synchronisation point and was set aside: \
+                     this replay is approximate"
+                        .to_string(),
+                )
+            } else if record.schedule.starts_with("o1-") {
+                Some(
+                    "found on real threads (OS chaos): the replay reruns the same perturbations, \
+                     but the OS may interleave the threads differently"
+                        .to_string(),
+                )
+            } else {
+                None
+            }
         }),
     })
 }

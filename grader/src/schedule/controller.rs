@@ -111,6 +111,26 @@ struct Task {
     last_point: Option<String>,
     /// Set aside by the watchdog and still running outside control (until its next point).
     free: bool,
+    /// Where the task waits for the baton: one condition variable each, so that a hand-over
+    /// wakes exactly the thread that gets the baton.
+    turn: Arc<Condvar>,
+}
+
+impl Task {
+    fn new(thread: Option<Thread>, name: String, ident: u64) -> Task {
+        Task {
+            thread,
+            name,
+            ident,
+            status: Status::Runnable,
+            waiter: 0,
+            deadline: None,
+            timed_out: false,
+            last_point: None,
+            free: false,
+            turn: Arc::new(Condvar::new()),
+        }
+    }
 }
 
 struct State {
@@ -141,8 +161,8 @@ enum Turn {
 pub struct Controller {
     id: u64,
     state: Mutex<State>,
-    turn: Condvar,
-    watch: Condvar,
+    /// Signalled when a task leaves the hook after the run ended (for `run`'s clean-up).
+    left: Condvar,
     limits: Limits,
     started: Instant,
 }
@@ -183,8 +203,7 @@ impl Controller {
                 preemptions: 0,
                 inside: 0,
             }),
-            turn: Condvar::new(),
-            watch: Condvar::new(),
+            left: Condvar::new(),
             limits,
             started: now,
         })
@@ -210,45 +229,29 @@ impl Controller {
     pub fn run<R>(self: &Arc<Self>, body: impl FnOnce() -> R) -> (Option<R>, ControlOutcome) {
         {
             let mut st = self.lock();
-            st.tasks.push(Task {
-                thread: None,
-                name: "main".into(),
-                ident: threading::get_ident(),
-                status: Status::Runnable,
-                waiter: 0,
-                deadline: None,
-                timed_out: false,
-                last_point: None,
-                free: false,
-            });
+            st.tasks.push(Task::new(None, "main".into(), threading::get_ident()));
             st.strategy.task_created(0);
             st.current = Some(0);
             st.last_progress = Instant::now();
         }
         TASK.with(|t| t.set(Some((self.id, 0))));
         let guard = threading::schedule::install(Arc::clone(self) as Arc<dyn Scheduler>);
-        let watchdog = {
-            let controller = Arc::clone(self);
-            std::thread::Builder::new().name("threadlab-watchdog".into()).spawn(move || controller.watchdog())
-        };
+        watchdog::watch(self);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(body));
         {
             let mut st = self.lock();
             st.done = true;
             st.current = None;
-            self.turn.notify_all();
-            self.watch.notify_all();
+            Self::wake_all(&st);
         }
+        watchdog::unwatch(self);
         drop(guard);
         TASK.with(|t| t.set(None));
-        if let Ok(watchdog) = watchdog {
-            let _ = watchdog.join();
-        }
         let mut st = self.lock();
         // Let aborted tasks leave the hook (and unwind) before the next run installs its own.
         let until = Instant::now() + Duration::from_millis(200);
         while st.inside > 0 && Instant::now() < until {
-            st = self.turn.wait_timeout(st, Duration::from_millis(5)).unwrap_or_else(|e| e.into_inner()).0;
+            st = self.left.wait_timeout(st, Duration::from_millis(5)).unwrap_or_else(|e| e.into_inner()).0;
         }
         let outcome = ControlOutcome {
             abort: st.abort.clone(),
@@ -286,8 +289,9 @@ impl Controller {
                 st.current = Some(me);
             }
         }
+        let turn = Arc::clone(&st.tasks[me].turn);
         while st.current != Some(me) && !st.done && st.abort.is_none() {
-            st = self.turn.wait(st).unwrap_or_else(|e| e.into_inner());
+            st = turn.wait(st).unwrap_or_else(|e| e.into_inner());
         }
         st.inside -= 1;
         let turn = if st.abort.is_some() {
@@ -299,7 +303,7 @@ impl Controller {
             Turn::Mine
         };
         if turn != Turn::Mine {
-            self.turn.notify_all();
+            self.left.notify_all();
         }
         (st, turn)
     }
@@ -359,7 +363,13 @@ impl Controller {
         st.last_progress = Instant::now();
         if st.current != Some(task) {
             st.current = Some(task);
-            self.turn.notify_all();
+            st.tasks[task].turn.notify_one();
+        }
+    }
+
+    fn wake_all(st: &State) {
+        for task in &st.tasks {
+            task.turn.notify_all();
         }
     }
 
@@ -368,8 +378,7 @@ impl Controller {
             st.abort = Some(abort);
         }
         st.current = None;
-        self.turn.notify_all();
-        self.watch.notify_all();
+        Self::wake_all(st);
     }
 
     /// Unwinds the calling task out of the hook after an abort (unless it is already
@@ -420,59 +429,130 @@ impl Controller {
             .collect()
     }
 
-    fn watchdog(self: Arc<Self>) {
-        let tick = (self.limits.slice / 4).max(Duration::from_millis(1));
+    /// One look by the watchdog: the run's time limits, and a task holding the baton for too
+    /// long without reaching a point. Returns whether the run still needs watching.
+    fn watch_tick(&self) -> bool {
         let mut st = self.lock();
-        loop {
-            if st.done || st.abort.is_some() {
-                return;
+        if st.done || st.abort.is_some() {
+            return false;
+        }
+        let now = Instant::now();
+        let elapsed = now.duration_since(self.started);
+        if elapsed > self.limits.run_timeout {
+            let mut threads = self.reports(&st);
+            if let Some(current) = st.current {
+                let name = &st.tasks[current].name;
+                for t in threads.iter_mut().filter(|t| &t.name == name) {
+                    t.state = format!("running, {}", t.state);
+                }
             }
-            let now = Instant::now();
-            let elapsed = now.duration_since(self.started);
-            if elapsed > self.limits.run_timeout {
-                let mut threads = self.reports(&st);
-                if let Some(current) = st.current {
-                    let name = &st.tasks[current].name;
-                    for t in threads.iter_mut().filter(|t| &t.name == name) {
-                        t.state = format!("running, {}", t.state);
+            self.abort(&mut st, Abort::Timeout(elapsed, threads));
+            return false;
+        }
+        let quiet = now.duration_since(st.last_activity);
+        if quiet > self.limits.stall {
+            let threads = self.reports(&st);
+            self.abort(&mut st, Abort::Stalled(quiet, threads));
+            return false;
+        }
+        if let Some(current) = st.current
+            && now.duration_since(st.last_progress) > self.limits.slice
+        {
+            let others: Vec<usize> = (0..st.tasks.len())
+                .filter(|&t| t != current && st.tasks[t].status == Status::Runnable && !st.tasks[t].free)
+                .collect();
+            st.tasks[current].free = true;
+            if others.is_empty() {
+                st.current = None;
+            } else {
+                let next = if others.len() == 1 {
+                    others[0]
+                } else {
+                    let decision =
+                        Decision { candidates: &others, current: None, unfair: false, step: st.steps };
+                    let next = st.strategy.choose(&decision);
+                    if others.contains(&next) { next } else { others[0] }
+                };
+                st.trace.push(Step::Preempt(next));
+                st.preemptions += 1;
+                st.streak = 0;
+                self.hand_to(&mut st, next);
+            }
+        }
+        true
+    }
+
+    /// How often the watchdog looks.
+    fn tick(&self) -> Duration {
+        (self.limits.slice / 4).clamp(Duration::from_millis(1), Duration::from_millis(50))
+    }
+}
+
+/// One watchdog thread for the whole process, looking at the controller of the current run
+/// (runs are one at a time): no thread to start and join for every run.
+mod watchdog {
+    use super::Controller;
+    use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
+
+    struct Service {
+        current: Mutex<Option<Weak<Controller>>>,
+        changed: Condvar,
+    }
+
+    fn service() -> &'static Service {
+        static SERVICE: OnceLock<&'static Service> = OnceLock::new();
+        SERVICE.get_or_init(|| {
+            let service: &'static Service =
+                Box::leak(Box::new(Service { current: Mutex::new(None), changed: Condvar::new() }));
+            let spawned =
+                std::thread::Builder::new().name("threadlab-watchdog".into()).spawn(move || run(service));
+            if spawned.is_err() {
+                // No watchdog: runs still end by themselves, only spinning ones are not stopped.
+                *service.current.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            }
+            service
+        })
+    }
+
+    fn run(service: &'static Service) {
+        let mut current = service.current.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let controller = current.as_ref().and_then(Weak::upgrade);
+            match controller {
+                None => current = service.changed.wait(current).unwrap_or_else(|e| e.into_inner()),
+                Some(controller) => {
+                    drop(current);
+                    let tick = controller.tick();
+                    let watching = controller.watch_tick();
+                    drop(controller);
+                    current = service.current.lock().unwrap_or_else(|e| e.into_inner());
+                    if watching {
+                        current =
+                            service.changed.wait_timeout(current, tick).unwrap_or_else(|e| e.into_inner()).0;
+                    } else if current.as_ref().is_some_and(|w| w.upgrade().is_some_and(|c| c.finished())) {
+                        *current = None;
                     }
                 }
-                self.abort(&mut st, Abort::Timeout(elapsed, threads));
-                return;
             }
-            let quiet = now.duration_since(st.last_activity);
-            if quiet > self.limits.stall {
-                let threads = self.reports(&st);
-                let detail = Duration::from_secs_f64(quiet.as_secs_f64());
-                self.abort(&mut st, Abort::Stalled(detail, threads));
-                return;
-            }
-            if let Some(current) = st.current
-                && now.duration_since(st.last_progress) > self.limits.slice
-            {
-                let others: Vec<usize> = (0..st.tasks.len())
-                    .filter(|&t| t != current && st.tasks[t].status == Status::Runnable && !st.tasks[t].free)
-                    .collect();
-                st.tasks[current].free = true;
-                if others.is_empty() {
-                    st.current = None;
-                } else {
-                    let next = if others.len() == 1 {
-                        others[0]
-                    } else {
-                        let decision =
-                            Decision { candidates: &others, current: None, unfair: false, step: st.steps };
-                        let next = st.strategy.choose(&decision);
-                        if others.contains(&next) { next } else { others[0] }
-                    };
-                    st.trace.push(Step::Preempt(next));
-                    st.preemptions += 1;
-                    st.streak = 0;
-                    self.hand_to(&mut st, next);
-                }
-            }
-            st = self.watch.wait_timeout(st, tick).unwrap_or_else(|e| e.into_inner()).0;
         }
+    }
+
+    /// Starts watching `controller`'s run.
+    pub(super) fn watch(controller: &Arc<Controller>) {
+        let service = service();
+        *service.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::downgrade(controller));
+        service.changed.notify_all();
+    }
+
+    /// Stops watching it.
+    pub(super) fn unwatch(controller: &Arc<Controller>) {
+        let service = service();
+        let mut current = service.current.lock().unwrap_or_else(|e| e.into_inner());
+        if current.as_ref().is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(controller))) {
+            *current = None;
+        }
+        drop(current);
+        service.changed.notify_all();
     }
 }
 
@@ -600,17 +680,7 @@ impl Scheduler for Controller {
             return;
         }
         let id = st.tasks.len();
-        st.tasks.push(Task {
-            thread: Some(thread.clone()),
-            name: thread.name(),
-            ident: 0,
-            status: Status::Runnable,
-            waiter: 0,
-            deadline: None,
-            timed_out: false,
-            last_point: None,
-            free: false,
-        });
+        st.tasks.push(Task::new(Some(thread.clone()), thread.name(), 0));
         st.strategy.task_created(id);
     }
 
@@ -633,6 +703,14 @@ impl Scheduler for Controller {
         } else {
             st.tasks[me].status = Status::Finished;
         }
+    }
+}
+
+impl Controller {
+    /// Whether the run ended (normally or not).
+    fn finished(&self) -> bool {
+        let st = self.lock();
+        st.done || st.abort.is_some()
     }
 }
 
