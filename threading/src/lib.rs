@@ -48,6 +48,7 @@ pub mod futures;
 mod interrupt;
 mod local;
 mod lock;
+pub mod logging;
 mod os;
 #[cfg(feature = "process")]
 pub mod process;

@@ -32,13 +32,16 @@ const BROKEN: &str = "A thread initializer failed, the thread pool is not usable
 ///
 /// ```
 /// use threading::futures::ThreadPoolExecutor;
+/// use threading::logging::{self, info};
 ///
 /// fn thread_function(name: i32) {
-///     println!("Thread {name}: starting");
+///     info!("Thread {name}: starting");
 ///     threading::sleep(std::time::Duration::from_millis(20));
-///     println!("Thread {name}: finishing");
+///     info!("Thread {name}: ending");
 /// }
 ///
+/// let format = "%(asctime)s: %(message)s";
+/// logging::basic_config(logging::Config::new().format(format).level(logging::INFO).datefmt("%H:%M:%S")).unwrap();
 /// {
 ///     // with concurrent.futures.ThreadPoolExecutor(max_workers=3) as executor:
 ///     let executor = ThreadPoolExecutor::new(3).unwrap();
