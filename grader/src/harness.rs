@@ -79,6 +79,9 @@ pub struct RunShared {
     run: usize,
     printed: Mutex<Vec<Printed>>,
     chaos: Option<Arc<Chaos>>,
+    /// Controlled runs: printing is a scheduling point too (the output is shared state: a
+    /// thread that hands the turn over *before* printing must be caught).
+    controller: std::sync::OnceLock<Arc<Controller>>,
     sink: Arc<dyn Sink>,
     progress: AtomicU64,
     panics: Mutex<Vec<RunEnd>>,
@@ -100,9 +103,20 @@ static CURRENT: Mutex<Option<Arc<RunShared>>> = Mutex::new(None);
 
 impl RunShared {
     /// Records a token printed through method `role`'s callback.
+    #[track_caller]
     pub(crate) fn record(&self, role: usize, token: Token) {
         if let Some(chaos) = &self.chaos {
             chaos.perturb();
+        }
+        if let Some(controller) = self.controller.get() {
+            use threading::schedule::Scheduler;
+            let point = threading::schedule::Point {
+                operation: "print",
+                site: std::panic::Location::caller(),
+                name: None,
+                duration: None,
+            };
+            controller.point(&point);
         }
         let thread = ROLE.with(Cell::get).filter(|(id, _)| *id == self.id).map(|(_, role)| role);
         {
@@ -197,6 +211,7 @@ pub fn run_once(
         run: spec.index,
         printed: Mutex::new(Vec::new()),
         chaos: chaos.clone(),
+        controller: std::sync::OnceLock::new(),
         sink: Arc::clone(sink),
         progress: AtomicU64::new(0),
         panics: Mutex::new(Vec::new()),
@@ -227,6 +242,7 @@ pub fn run_once(
                     stall: limits.stall,
                 },
             );
+            let _ = shared.controller.set(Arc::clone(&controller));
             let (_, outcome) = controller.run(|| start_and_join(subject, spec, &shared, Some(&controller)));
             let end = match outcome.abort {
                 None => RunEnd::Completed,
