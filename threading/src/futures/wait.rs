@@ -27,11 +27,36 @@ pub enum ReturnWhen {
     AllCompleted,
 }
 
-/// Python's `concurrent.futures.FIRST_COMPLETED`.
+/// Python's `concurrent.futures.FIRST_COMPLETED`: [`wait`] returns once any future is done.
+///
+/// ```
+/// use threading::futures::{self, ThreadPoolExecutor, FIRST_COMPLETED};
+/// let executor = ThreadPoolExecutor::new(2).unwrap();
+/// let fs = [executor.submit(|| 1).unwrap(), executor.submit(|| 2).unwrap()];
+/// let (done, _not_done) = futures::wait(&fs, FIRST_COMPLETED);
+/// assert!(!done.is_empty());
+/// ```
 pub const FIRST_COMPLETED: ReturnWhen = ReturnWhen::FirstCompleted;
-/// Python's `concurrent.futures.FIRST_EXCEPTION`.
+/// Python's `concurrent.futures.FIRST_EXCEPTION`: [`wait`] returns at the first panic, or
+/// when all are done.
+///
+/// ```
+/// use threading::futures::{self, ThreadPoolExecutor, FIRST_EXCEPTION};
+/// let executor = ThreadPoolExecutor::new(2).unwrap();
+/// let fs = [executor.submit(|| 1).unwrap(), executor.submit(|| 2).unwrap()];
+/// let (done, not_done) = futures::wait(&fs, FIRST_EXCEPTION);
+/// assert_eq!((done.len(), not_done.len()), (2, 0), "no panic: it waited for all");
+/// ```
 pub const FIRST_EXCEPTION: ReturnWhen = ReturnWhen::FirstException;
-/// Python's `concurrent.futures.ALL_COMPLETED`.
+/// Python's `concurrent.futures.ALL_COMPLETED`: [`wait`] returns when every future is done.
+///
+/// ```
+/// use threading::futures::{self, ThreadPoolExecutor, ALL_COMPLETED};
+/// let executor = ThreadPoolExecutor::new(2).unwrap();
+/// let fs = [executor.submit(|| 1).unwrap(), executor.submit(|| 2).unwrap()];
+/// let (done, not_done) = futures::wait(&fs, ALL_COMPLETED);
+/// assert_eq!((done.len(), not_done.len()), (2, 0));
+/// ```
 pub const ALL_COMPLETED: ReturnWhen = ReturnWhen::AllCompleted;
 
 /// The futures `wait` was given, each once, in the order first given (Python uses a set).

@@ -8,7 +8,11 @@ use std::fmt::Write;
 use std::sync::OnceLock;
 use std::time::{Instant, SystemTime};
 
-/// Python's default format, `%(levelname)s:%(name)s:%(message)s`.
+/// Python's default format, `logging.BASIC_FORMAT`.
+///
+/// ```
+/// assert_eq!(threading::logging::BASIC_FORMAT, "%(levelname)s:%(name)s:%(message)s");
+/// ```
 pub const BASIC_FORMAT: &str = "%(levelname)s:%(name)s:%(message)s";
 
 /// When the logging module started: the origin of `%(relativeCreated)d`.

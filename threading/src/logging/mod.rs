@@ -139,17 +139,41 @@ impl fmt::Display for Level {
     }
 }
 
-/// Python's `logging.NOTSET`.
+/// Python's `logging.NOTSET` (0): as a configured level, every record is shown.
+///
+/// ```
+/// assert_eq!(threading::logging::NOTSET as u8, 0);
+/// ```
 pub const NOTSET: Level = Level::NotSet;
-/// Python's `logging.DEBUG`.
+/// Python's `logging.DEBUG` (10): detailed information, for diagnosing problems.
+///
+/// ```
+/// assert_eq!(threading::logging::DEBUG as u8, 10);
+/// ```
 pub const DEBUG: Level = Level::Debug;
-/// Python's `logging.INFO`.
+/// Python's `logging.INFO` (20): confirmation that things work as expected.
+///
+/// ```
+/// assert_eq!(threading::logging::INFO as u8, 20);
+/// ```
 pub const INFO: Level = Level::Info;
-/// Python's `logging.WARNING`.
+/// Python's `logging.WARNING` (30): something unexpected; the default level.
+///
+/// ```
+/// assert_eq!(threading::logging::WARNING as u8, 30);
+/// ```
 pub const WARNING: Level = Level::Warning;
-/// Python's `logging.ERROR`.
+/// Python's `logging.ERROR` (40): a more serious problem.
+///
+/// ```
+/// assert_eq!(threading::logging::ERROR as u8, 40);
+/// ```
 pub const ERROR: Level = Level::Error;
-/// Python's `logging.CRITICAL`.
+/// Python's `logging.CRITICAL` (50): a serious error: the program may not go on.
+///
+/// ```
+/// assert_eq!(threading::logging::CRITICAL as u8, 50);
+/// ```
 pub const CRITICAL: Level = Level::Critical;
 
 /// Where records are written (Python's `stream=` argument).
