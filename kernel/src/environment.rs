@@ -60,6 +60,11 @@ impl Environment {
         self.work.path()
     }
 
+    /// Seeds up to `count` never-built work folders with a copy of this one (see [`WorkDir`]).
+    pub fn seed_other_slots(&self, count: usize) -> usize {
+        self.work.seed_others(count)
+    }
+
     /// The side channel's socket.
     pub fn output_socket(&self) -> PathBuf {
         self.runtime_dir.path().join("out.sock")

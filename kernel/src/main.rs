@@ -26,6 +26,8 @@ enum Command {
     },
     /// Build the bundled crates into the cache now, so the first kernel session starts fast.
     Prebuild,
+    /// Print the folder the bundled crates (`threading`, ...) are unpacked to.
+    BundleDir,
     /// Install the kernelspec `threadlab` ("Rust (threadlab)") pointing at this binary.
     Install(Where),
     /// Remove the kernelspec.
@@ -76,6 +78,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run { connection_file } => threadlab_kernel::server::run(&connection_file).map(|()| None),
         Command::Prebuild => threadlab_kernel::server::prebuild().map(|()| None),
+        Command::BundleDir => {
+            threadlab_kernel::bundle::Bundle::unpack(&threadlab_kernel::bundle::cache_root())
+                .map(|bundle| Some(bundle.root().display().to_string()))
+        }
         Command::Install(place) => install::install(&place.location())
             .map(|dir| Some(format!("Installed the kernelspec in {}", dir.display()))),
         Command::Uninstall(place) => install::uninstall(&place.location()).map(|dir| {

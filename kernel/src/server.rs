@@ -52,6 +52,8 @@ pub fn prebuild() -> Result<(), KernelError> {
         ready,
     )?;
     evaluation::prebuild(setup).map_err(KernelError::Engine)?;
+    // A second kernel running at the same time (two notebooks) gets its own folder: ready it too.
+    environment.seed_other_slots(2);
     println!(
         "Prebuilt the bundled crates in {} in {:.1} s",
         environment.work_path().display(),
@@ -240,7 +242,7 @@ impl Kernel {
                     None => json!({
                         "status": "ok",
                         "execution_count": count,
-                        "payload": [],
+                        "payload": outcome.payload,
                         "user_expressions": {},
                     }),
                     Some(error) => {

@@ -1,5 +1,5 @@
 """The community conformance suite (jupyter_kernel_test) against the real kernel, with a Rust
-sample for every test it has except the pager (the kernel offers none)."""
+sample for every test it has (the pager is IPython's `?name`)."""
 from __future__ import annotations
 
 import unittest
@@ -46,6 +46,8 @@ class ThreadlabKernelTests(jupyter_kernel_test.KernelTests):
 
     code_history_pattern = "6 *"
     supported_history_operations = ("tail", "range", "search")
+
+    code_page_something = "?threading::Lock"
 
     code_inspect_sample = "threading::Thread"
 

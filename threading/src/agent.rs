@@ -160,3 +160,24 @@ pub fn clear_output(wait: bool) {
     let _ = write!(out, "EVCXR_BEGIN_CONTENT {CLEAR_OUTPUT_MIME}\n{{\"wait\": {wait}}}\nEVCXR_END_CONTENT\n");
     let _ = out.flush();
 }
+
+/// Reads a line typed in the notebook, as Python's `input(prompt)`: the kernel shows `prompt`
+/// and an input box (an `input_request`), and returns what was typed, without the newline.
+///
+/// It uses evcxr's input convention (an `EVCXR_INPUT_REQUEST` line, the answer on stdin), so it
+/// works in any evcxr front end. Without a frontend that allows input, it returns `""`.
+///
+/// ```no_run
+/// let name = threading::agent::input("Your name? ");
+/// println!("Hello, {name}!");
+/// ```
+pub fn input(prompt: &str) -> String {
+    let prompt = prompt.replace(['\n', '\r'], " ");
+    let mut out = io::stdout().lock();
+    let _ = writeln!(out, "EVCXR_INPUT_REQUEST:{prompt}");
+    let _ = out.flush();
+    drop(out);
+    let mut line = String::new();
+    let _ = io::stdin().read_line(&mut line);
+    line.trim_end_matches(['\n', '\r']).to_owned()
+}

@@ -54,7 +54,8 @@ pub(super) struct Engine {
 pub(super) fn run(setup: Setup, jobs: Receiver<Job>) {
     let mut engine = match Engine::start(setup) {
         Ok(engine) => engine,
-        Err((setup, message)) => {
+        Err(failed) => {
+            let (setup, message) = *failed;
             tracing::error!("{message}");
             setup.ready.send_replace(true);
             fail_all(&jobs, &message);
@@ -80,7 +81,7 @@ pub(super) fn run(setup: Setup, jobs: Receiver<Job>) {
 
 /// Starts evcxr and loads the bundled crates, then builds them for program cells too.
 pub(super) fn prebuild(setup: Setup) -> Result<(), String> {
-    let mut engine = Engine::start(setup).map_err(|(_, message)| message)?;
+    let mut engine = Engine::start(setup).map_err(|failed| failed.1)?;
     engine.bootstrap_error.take().map_or(Ok(()), Err)?;
     program::prebuild(&engine.setup, &engine.setup.work).map_err(|e| format!("{}: {}", e.ename, e.evalue))
 }
@@ -90,7 +91,7 @@ fn fail_all(jobs: &Receiver<Job>, message: &str) {
         match job {
             Job::Execute(job) => {
                 let error = CellError::new("KernelError", message, &[]);
-                let _ = job.reply.send(ExecuteOutcome { error: Some(error), result_text: None });
+                let _ = job.reply.send(ExecuteOutcome { error: Some(error), ..ExecuteOutcome::default() });
             }
             Job::Complete { reply, .. } => {
                 let _ = reply.send(CompleteResult::default());
@@ -104,12 +105,15 @@ fn fail_all(jobs: &Receiver<Job>, message: &str) {
 
 impl Engine {
     /// Starts evcxr (its child process, rust-analyzer, a first compile) and bootstraps.
-    fn start(setup: Setup) -> Result<Engine, (Setup, String)> {
+    fn start(setup: Setup) -> Result<Engine, Box<(Setup, String)>> {
         let started = Instant::now();
         let (ctx, outputs) = match CommandContext::new() {
             Ok(pair) => pair,
             Err(error) => {
-                return Err((setup, format!("the Rust evaluation engine (evcxr) could not start: {error}")));
+                return Err(Box::new((
+                    setup,
+                    format!("the Rust evaluation engine (evcxr) could not start: {error}"),
+                )));
             }
         };
         // Lines evcxr could not attribute (when the side channel is missing) are still output.
@@ -138,7 +142,8 @@ impl Engine {
     /// Makes the bundled crates available and starts the agent in the (new) process.
     fn bootstrap(&mut self, first: bool) {
         let deps = self.setup.bundle.dep_commands();
-        let start = "threading::agent::start();";
+        // `input` and `clear_output` as in IPython, for every cell.
+        let start = "use threading::agent::{clear_output, input};\nthreading::agent::start();";
         let result = if first {
             // The build folder's Cargo.lock lost the bundled crates' dependencies when evcxr
             // compiled its first cell without them; resolve them from the local index (fast,
@@ -167,6 +172,9 @@ impl Engine {
     }
 
     fn execute(&mut self, job: &ExecuteJob) -> ExecuteOutcome {
+        if let Some(subject) = job.code.trim().strip_prefix('?') {
+            return self.page(job, subject.trim());
+        }
         match Cell::parse(&job.code) {
             Ok(Cell::Rust(code)) => self.execute_rust(job, &code),
             Ok(Cell::Program { source, timeout }) => {
@@ -181,6 +189,24 @@ impl Engine {
                 let error = CellError::new("UsageError", &message, &[]);
                 self.finish(job, false, Vec::new(), Some(error), Interruption::default())
             }
+        }
+    }
+
+    /// `?path`: IPython's pager, with rust-analyzer's documentation of `path`.
+    fn page(&mut self, job: &ExecuteJob, subject: &str) -> ExecuteOutcome {
+        self.begin(job);
+        let found = self.inspect(subject, subject.chars().count());
+        if found.found {
+            let mut outcome = self.finish(job, false, Vec::new(), None, Interruption::default());
+            outcome.payload.push(json!({
+                "source": "page",
+                "data": { "text/plain": found.plain, "text/html": found.html },
+                "start": 0,
+            }));
+            outcome
+        } else {
+            let error = CellError::new("NameError", &format!("no documentation found for `{subject}`"), &[]);
+            self.finish(job, false, Vec::new(), Some(error), Interruption::default())
         }
     }
 
@@ -271,7 +297,7 @@ impl Engine {
         let (tx, rx) = crossbeam_channel::bounded(1);
         self.setup.router.send(Event::EndCell(EndCell { expects_result, extra, done: tx }));
         let result_text = rx.recv_timeout(Duration::from_secs(5)).ok().flatten();
-        ExecuteOutcome { error, result_text }
+        ExecuteOutcome { error, result_text, payload: Vec::new() }
     }
 
     /// Waits until everything the cell printed has been published.
@@ -385,6 +411,8 @@ fn command_outputs(outputs: &EvalOutputs) -> Vec<(String, Value)> {
 fn read_input(setup: &Setup, job: &ExecuteJob, prompt: &str, password: bool) -> String {
     // Show what the cell printed before asking.
     setup.router.flush(Duration::from_millis(500));
+    let whole_prompt = setup.router.flags().input_prompt;
+    let prompt = whole_prompt.as_deref().unwrap_or(prompt);
     if !job.allow_stdin {
         return String::new();
     }

@@ -42,6 +42,8 @@ pub struct ExecuteOutcome {
     pub error: Option<CellError>,
     /// The text of its result, for history.
     pub result_text: Option<String>,
+    /// Reply payloads (the pager's `page`).
+    pub payload: Vec<serde_json::Value>,
 }
 
 /// Completions at a cursor.

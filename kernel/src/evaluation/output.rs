@@ -74,6 +74,8 @@ pub struct CellFlags {
     pub error_occurred: bool,
     /// How many `EVCXR_EXECUTION_COMPLETE` lines passed.
     pub completed: usize,
+    /// The prompt of the last `EVCXR_INPUT_REQUEST` line, whole (evcxr cuts it at a `:`).
+    pub input_prompt: Option<String>,
 }
 
 /// The sending side of the router.
@@ -297,6 +299,10 @@ impl Router {
                     flags.error_occurred = true;
                 } else if line == "EVCXR_EXECUTION_COMPLETE" {
                     flags.completed += 1;
+                } else if line.starts_with("EVCXR_INPUT_REQUEST")
+                    && let Some((_, prompt)) = line.split_once(':')
+                {
+                    flags.input_prompt = Some(prompt.to_owned());
                 }
             }
             Event::Child(stream, Frame::Sync(id)) => {

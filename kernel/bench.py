@@ -1,0 +1,162 @@
+"""Side-by-side latency of threadlab-kernel and evcxr_jupyter over real Jupyter sockets.
+
+Rows (median of ROUNDS runs, each kernel in turn so both see the same machine load):
+  * start -> first result: from starting the kernel process to the `execute_result` of `6 * 7`;
+  * warm `6 * 7`: one more cell in a running kernel (median of WARM cells per run);
+  * first threading cell: in a fresh, ready kernel, the first cell that uses `threading`
+    (evcxr_jupyter needs `:dep threading = { path = ... }` in it; threadlab-kernel needs nothing).
+
+Usage: python kernel/bench.py --threadlab BIN --evcxr BIN --bundle DIR [--rounds N] [--markdown FILE]
+(kernel/bench.sh installs evcxr_jupyter and calls this).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import queue
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from jupyter_client.manager import KernelManager
+
+WARM = 5
+
+
+def write_kernelspec(root: Path, name: str, argv: list[str]) -> None:
+    folder = root / "kernels" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = {"argv": argv, "display_name": name, "language": "rust", "interrupt_mode": "message"}
+    (folder / "kernel.json").write_text(json.dumps(spec))
+
+
+def run_cell(kc, code: str, timeout: float = 600) -> tuple[float, dict]:
+    """Runs `code`; returns (seconds until idle, reply content)."""
+    started = time.monotonic()
+    msg_id = kc.execute(code)
+    reply = None
+    idle = False
+    while not (idle and reply is not None):
+        if reply is None:
+            try:
+                message = kc.get_shell_msg(timeout=0.01)
+                if message["parent_header"].get("msg_id") == msg_id:
+                    reply = message["content"]
+            except queue.Empty:
+                pass
+        try:
+            message = kc.get_iopub_msg(timeout=0.01)
+        except queue.Empty:
+            if time.monotonic() - started > timeout:
+                raise TimeoutError(code)
+            continue
+        if (
+            message["parent_header"].get("msg_id") == msg_id
+            and message["msg_type"] == "status"
+            and message["content"]["execution_state"] == "idle"
+        ):
+            idle = True
+    if reply["status"] != "ok":
+        raise RuntimeError(f"{code!r} failed: {reply}")
+    return time.monotonic() - started, reply
+
+
+def start(name: str) -> tuple[KernelManager, object, float]:
+    started = time.monotonic()
+    km = KernelManager(kernel_name=name)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=600)
+    return km, kc, started
+
+
+def stop(km, kc) -> None:
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+
+
+def measure(name: str, threading_cell: str) -> dict[str, float]:
+    km, kc, started = start(name)
+    try:
+        run_cell(kc, "6 * 7")
+        first = time.monotonic() - started
+        warm = statistics.median(run_cell(kc, "6 * 7")[0] for _ in range(WARM))
+    finally:
+        stop(km, kc)
+    km, kc, _ = start(name)
+    try:
+        # Wait until the kernel runs cells at all (evcxr_jupyter answers kernel_info at once).
+        run_cell(kc, "1")
+        threading_first = run_cell(kc, threading_cell)[0]
+    finally:
+        stop(km, kc)
+    return {"start": first, "warm": warm, "threading": threading_first}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--threadlab", required=True)
+    parser.add_argument("--evcxr", required=True)
+    parser.add_argument("--bundle", required=True, help="the unpacked threading crate folder")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--markdown", help="write the table to this file")
+    args = parser.parse_args()
+
+    specs = Path(tempfile.mkdtemp(prefix="threadlab-bench-"))
+    write_kernelspec(specs, "bench-threadlab", [args.threadlab, "run", "--connection-file", "{connection_file}"])
+    write_kernelspec(specs, "bench-evcxr", [args.evcxr, "--control_file", "{connection_file}"])
+    os.environ["JUPYTER_PATH"] = str(specs)
+
+    cell = "threading::current_thread().name()"
+    dep = f':dep threading = {{ path = "{args.bundle}" }}\n'
+    results: dict[str, list[dict[str, float]]] = {"threadlab": [], "evcxr": []}
+    try:
+        for round_ in range(1, args.rounds + 1):
+            for kernel, name, threading_cell in [
+                ("threadlab", "bench-threadlab", cell),
+                ("evcxr", "bench-evcxr", dep + cell),
+            ]:
+                row = measure(name, threading_cell)
+                results[kernel].append(row)
+                print(f"round {round_} {kernel:9}: " + ", ".join(f"{k} {v:.2f}s" for k, v in row.items()), flush=True)
+    finally:
+        shutil.rmtree(specs, ignore_errors=True)
+
+    rows = [
+        ("kernel start -> first result (`6 * 7`)", "start"),
+        ("warm cell `6 * 7`", "warm"),
+        ("first cell using `threading` in a fresh kernel", "threading"),
+    ]
+    table = [
+        "| measurement | threadlab-kernel | evcxr_jupyter 0.22 | threadlab / evcxr |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for label, key in rows:
+        ours = statistics.median(r[key] for r in results["threadlab"])
+        theirs = statistics.median(r[key] for r in results["evcxr"])
+        table.append(f"| {label} | {ours:.2f} s | {theirs:.2f} s | {ours / theirs:.2f} |")
+    load = os.getloadavg()
+    context = (
+        f"Median of {args.rounds} rounds (warm cell: median of {WARM} cells per round), kernels "
+        f"alternating; {platform.machine()}, {os.cpu_count()} CPUs, load average "
+        f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} at the end; "
+        f"mold {'installed' if shutil.which('mold') else 'not installed'}; "
+        f"{subprocess.run(['rustc', '--version'], capture_output=True, text=True).stdout.strip()}."
+    )
+    text = "\n".join(table) + "\n\n" + context + "\n"
+    print()
+    print(text)
+    if args.markdown:
+        Path(args.markdown).write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

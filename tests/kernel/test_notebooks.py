@@ -1,0 +1,80 @@
+"""Notebooks run end to end through nbclient (what nbgrader and `jupyter nbconvert --execute` do)
+with the threadlab kernel: a smoke notebook built here, and every notebook under notebooks/."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import KERNEL_NAME, REPO
+
+pytestmark = pytest.mark.timeout(900)
+
+
+def run(notebook: nbformat.NotebookNode, allow_errors: bool = False) -> nbformat.NotebookNode:
+    client = NotebookClient(
+        notebook,
+        kernel_name=KERNEL_NAME,
+        timeout=300,
+        startup_timeout=180,
+        allow_errors=allow_errors,
+        resources={"metadata": {"path": str(REPO)}},
+    )
+    client.execute()
+    return notebook
+
+
+def outputs_of(cell: nbformat.NotebookNode) -> list[dict]:
+    return [dict(o) for o in cell.get("outputs", [])]
+
+
+def test_a_smoke_notebook_runs_with_clean_outputs():
+    cells = [
+        "use std::sync::Arc;\nlet counter = Arc::new(threading::Lock::with_data(0));",
+        """let workers: Vec<_> = (0..4)
+    .map(|_| {
+        let counter = counter.clone();
+        threading::Thread::new(move || for _ in 0..1000 { *counter.lock() += 1; })
+    })
+    .collect();
+for w in &workers { w.start().unwrap(); }
+for w in &workers { w.join().unwrap(); }
+println!("threads done");""",
+        "*counter.lock()",
+        'panic!("a failing test cell")',
+        "*counter.lock() + 1",
+    ]
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    run(notebook, allow_errors=True)
+    outputs = [outputs_of(c) for c in notebook.cells]
+    assert outputs[0] == []
+    assert outputs[1] == [{"output_type": "stream", "name": "stdout", "text": "threads done\n"}]
+    assert outputs[2][0]["output_type"] == "execute_result"
+    assert outputs[2][0]["data"]["text/plain"] == "4000"
+    # nbgrader scores a cell 0 for any error output or stderr: a panic is exactly one error.
+    assert [o["output_type"] for o in outputs[3]] == ["error"]
+    assert outputs[3][0]["evalue"] == "a failing test cell"
+    assert outputs[4][0]["data"]["text/plain"] == "4001"
+    assert [c.execution_count for c in notebook.cells] == [1, 2, 3, 4, 5]
+
+
+def uses_threadlab(path: Path) -> bool:
+    notebook = nbformat.read(path, as_version=4)
+    return notebook.metadata.get("kernelspec", {}).get("name") == KERNEL_NAME
+
+
+NOTEBOOKS = sorted(
+    p for p in (REPO / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and uses_threadlab(p)
+)
+
+# Only defined when the project has notebooks for this kernel (an empty parametrisation would
+# show up as a skipped test).
+if NOTEBOOKS:
+
+    @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+    def test_project_notebook_runs(path: Path):
+        """Every cell runs without error, except cells tagged `raises-exception` (nbclient's rule)."""
+        run(nbformat.read(path, as_version=4), allow_errors=False)
