@@ -1,7 +1,7 @@
 //! One hook at every synchronisation point, for test drivers that want to steer the schedule.
 //!
 //! Every acquire, release, wait, notify, set, clear, put, get, spawn, join and sleep in this
-//! crate calls [`point`] before it acts, and every park and wake goes through the installed
+//! crate calls [`Scheduler::point`] before it acts, and every park and wake goes through the installed
 //! [`Scheduler`]. With nothing installed the hook costs one relaxed atomic load.
 //!
 //! Two kinds of driver fit this one trait:

@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// How a [`park`] ended.
+/// How a wait ended (what [`Scheduler::park`](crate::schedule::Scheduler::park) returns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wake {
     /// Another thread notified this waiter.

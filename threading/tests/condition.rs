@@ -12,14 +12,17 @@ fn spawn(f: impl FnOnce() + Send + 'static) -> Thread {
     t
 }
 
-/// Waits until `n` threads are parked in `Condition.wait`.
-fn until_waiting(n: usize) {
+/// Waits until every thread of `threads` is parked in `Condition.wait` (other tests in this
+/// binary run at the same time, so their waiters must not count).
+fn until_waiting(threads: &[Thread]) {
+    let idents: Vec<u64> = threads.iter().map(|t| t.ident().unwrap()).collect();
     let deadline = Instant::now() + Duration::from_secs(30);
     while threading::blocked_threads()
         .iter()
+        .filter(|t| idents.contains(&t.ident))
         .filter(|t| t.blocked.as_ref().is_some_and(|b| b.blocked.operation == "Condition.wait"))
         .count()
-        < n
+        < threads.len()
     {
         assert!(Instant::now() < deadline, "threads never started waiting");
         threading::sleep(Duration::from_millis(1));
@@ -43,7 +46,7 @@ fn notify_wakes_exactly_n_and_notify_all_the_rest() {
             })
         })
         .collect();
-    until_waiting(5);
+    until_waiting(&waiters);
     {
         let mut generation = cond.lock();
         *generation += 1;
