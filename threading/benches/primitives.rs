@@ -264,7 +264,86 @@ fn main() {
     println!("| idle scheduling hook (one relaxed load + branch) | {:.2} | | | | |", hook.max(0.0));
 }
 
-#[allow(unused_variables)]
+/// Moves `n` items from `producers` threads to `consumers` threads through one channel-like
+/// queue; `send`/`recv` adapt each implementation.
+fn transfer<Q: Send + Sync + 'static>(
+    n: u64,
+    producers: u64,
+    consumers: u64,
+    queue: Q,
+    send: fn(&Q, u64),
+    recv: fn(&Q) -> u64,
+) {
+    let queue = Arc::new(queue);
+    let per_producer = n / producers;
+    let per_consumer = per_producer * producers / consumers;
+    let mut threads = Vec::new();
+    for _ in 0..producers {
+        let queue = queue.clone();
+        threads.push(std::thread::spawn(move || {
+            for i in 0..per_producer {
+                send(&queue, i);
+            }
+        }));
+    }
+    for _ in 0..consumers {
+        let queue = queue.clone();
+        threads.push(std::thread::spawn(move || {
+            let mut sum = 0u64;
+            for _ in 0..per_consumer {
+                sum = sum.wrapping_add(recv(&queue));
+            }
+            black_box(sum);
+        }));
+    }
+    for t in threads {
+        t.join().unwrap();
+    }
+}
+
+fn ours(n: u64, p: u64, c: u64) {
+    transfer(n, p, c, threading::queue::Queue::<u64>::new(0), |q, i| q.put(i).unwrap(), |q| q.get().unwrap());
+}
+
+fn crossbeam(n: u64, p: u64, c: u64) {
+    transfer(
+        n,
+        p,
+        c,
+        crossbeam_channel::unbounded::<u64>(),
+        |q, i| q.0.send(i).unwrap(),
+        |q| q.1.recv().unwrap(),
+    );
+}
+
+/// std's receiver is single-consumer: several consumers share it behind a mutex.
+fn std_mpsc(n: u64, p: u64, c: u64) {
+    let (tx, rx) = std::sync::mpsc::channel::<u64>();
+    transfer(
+        n,
+        p,
+        c,
+        (Mutex::new(tx), Mutex::new(rx)),
+        |q, i| q.0.lock().unwrap().send(i).unwrap(),
+        |q| q.1.lock().unwrap().recv().unwrap(),
+    );
+}
+
 fn queue_rows(rounds: usize, n: &dyn Fn(u64) -> u64, py: &dyn Fn(&str) -> Option<f64>) -> Vec<Row> {
-    Vec::new()
+    let items = n(1_000_000);
+    [
+        (1, 1, "Queue put+get, 1 producer → 1 consumer", "queue_1_1"),
+        (4, 4, "Queue put+get, 4 → 4", "queue_4_4"),
+    ]
+    .into_iter()
+    .map(|(p, c, operation, key)| Row {
+        operation,
+        ours: per_op(rounds, items, |k| ours(k, p, c)),
+        peers: vec![
+            ("crossbeam-channel", per_op(rounds, items, |k| crossbeam(k, p, c))),
+            ("std mpsc", per_op(rounds, items, |k| std_mpsc(k, p, c))),
+        ],
+        cpython: py(key),
+    })
+    .collect()
 }
