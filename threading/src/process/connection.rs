@@ -128,6 +128,16 @@ impl Connection {
         }
     }
 
+    /// A duplex end over a descriptor inherited from a parent (the spawn start method).
+    pub(crate) fn from_fd(fd: OwnedFd, site: &'static Location<'static>) -> Connection {
+        Connection::new(fd, true, true, site)
+    }
+
+    /// The descriptor's number, unless closed.
+    pub(crate) fn raw_fd(&self) -> Option<i32> {
+        lock(&self.fd).as_ref().map(|fd| fd.as_raw_fd())
+    }
+
     fn handle(&self) -> Result<Arc<OwnedFd>, ConnectionError> {
         lock(&self.fd).clone().ok_or(ConnectionError::Closed)
     }

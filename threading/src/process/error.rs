@@ -19,6 +19,10 @@ pub enum ProcessError {
     /// Python's `AssertionError`: `cannot start a process twice`, `can only join a child process`, ...
     #[error("{0}")]
     Assertion(&'static str),
+    /// [`Process::entry`](super::Process::entry) named an entry nobody registered with
+    /// [`register_entry`](super::register_entry) (Python: the spawned child cannot find the target).
+    #[error("no process entry named {0:?} (register it with register_entry before calling entry_point)")]
+    UnknownEntry(String),
     /// The OS refused (`fork` failed: too many processes, not enough memory, ...).
     #[error("{operation} failed: {source}")]
     Os {

@@ -92,9 +92,38 @@
 //! start them while other threads are being started or are ending, or let the child do its
 //! work without threads (processes are the unit of parallelism there).
 //!
-//! Python's other start method, `spawn` (re-executing the program and calling a function by
-//! name), is not offered: a closure cannot cross an `exec`, and in the notebook kernel the
-//! program is evcxr's runtime, whose cells are not addressable by name.
+//! # The other start method: spawn
+//!
+//! Python's `spawn` starts a fresh interpreter that imports the target by name. Programs
+//! (not notebook cells) can do the same: register plain functions `fn(Connection)` by name
+//! with [`register_entry`], call [`entry_point`] first thing in `main`, and start
+//! [`Process::entry`]`("name")`. The child is a fresh run of the program's executable that
+//! calls the entry with a [`Connection`] to its parent; none of the fork hazards apply.
+//!
+//! ```no_run
+//! use threading::process::{Connection, Process, entry_point, register_entry};
+//!
+//! fn square(conn: Connection) {
+//!     let n: u64 = conn.recv().unwrap();
+//!     conn.send(&(n * n)).unwrap();
+//! }
+//!
+//! fn main() {
+//!     register_entry("square", square);
+//!     entry_point(); // in a spawned child: runs the entry, then exits
+//!
+//!     let (p, conn) = Process::entry("square").unwrap();
+//!     p.start().unwrap();
+//!     conn.send(&12u64).unwrap();
+//!     assert_eq!(conn.recv::<u64>().unwrap(), 144);
+//!     p.join().unwrap();
+//! }
+//! ```
+//!
+//! The child runs `main` from the top until `entry_point` (Python's `if __name__ ==
+//! "__main__":` guard has the same job) with the same arguments, and shares nothing with the
+//! parent but its connection. In the notebook kernel the program is the kernel's runtime,
+//! which does not call `entry_point`: starting such a process is refused there.
 //!
 //! # In the Jupyter kernel
 //!
@@ -116,8 +145,9 @@
 //! child also receives `SIGTERM` if its parent process dies without calling `shutdown`.
 //!
 //! # Differences from Python
-//! * Fork only (see above). No `Pool`, `Manager`, shared `Value`/`Array`, `Lock` across
-//!   processes, `set_start_method` or `close()`.
+//! * The start method is chosen per process (a closure: fork; a registered entry: spawn), not
+//!   with `set_start_method`; no `forkserver`. No `Pool`, `Manager`, shared `Value`/`Array`,
+//!   `Lock` across processes or `close()`.
 //! * Messages are typed serde values, not pickles: the receiver names the type.
 //! * Waits (`join`, `recv`, `poll`, `Queue::get`) are interruptible with
 //!   [`interrupt`](crate::interrupt) and show in [`report`](crate::report).
@@ -130,6 +160,7 @@ mod frame;
 mod process;
 mod queue;
 mod shm;
+mod spawn;
 mod start;
 mod sys;
 mod world;
@@ -140,6 +171,7 @@ pub use process::{Builder, Process};
 pub use queue::Queue;
 /// The serde crate messages are encoded with, for `#[serde(crate = "threading::process::serde")]`.
 pub use serde;
+pub use spawn::{entry_point, register_entry};
 
 /// The number of CPUs the system has online (Python's `multiprocessing.cpu_count()`, which is
 /// `os.cpu_count()`). This counts every CPU, not only those the process may run on; for that,

@@ -1,8 +1,9 @@
 //! Python's `multiprocessing.Process`.
 
+use super::connection::Connection;
 use super::error::ProcessError;
 use super::frame::{self, Waiting};
-use super::{start, sys, world};
+use super::{spawn, start, sys, world};
 use crate::schedule;
 use crate::sys::Mutex as StateMutex;
 use crate::thread::Run;
@@ -58,6 +59,12 @@ impl ChildState {
     }
 }
 
+/// What a child runs: a closure (fork start method) or a registered entry (spawn).
+pub(crate) enum Body {
+    Closure(Box<dyn FnOnce() + Send>),
+    Entry { name: String, child_end: Connection },
+}
+
 pub(crate) struct ProcessInner {
     pub(crate) role: Role,
     /// The type name in the repr: `Process`, `_MainProcess`, a `Run` type's name.
@@ -72,7 +79,7 @@ pub(crate) struct ProcessInner {
     pub(crate) parent_pid: Option<u32>,
     /// For `Role::Parent`: its pid.
     pub(crate) fixed_pid: Option<u32>,
-    target: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    body: Mutex<Option<Body>>,
     started: AtomicBool,
     pub(crate) state: StateMutex<ChildState>,
     site: &'static Location<'static>,
@@ -96,7 +103,7 @@ impl ProcessInner {
             creator: sys::getpid(),
             parent_pid: None,
             fixed_pid: None,
-            target: Mutex::new(None),
+            body: Mutex::new(None),
             started: AtomicBool::new(role != Role::Child),
             state: StateMutex::new(ChildState::default()),
             site: Location::caller(),
@@ -200,6 +207,19 @@ impl Process {
         Builder::new().run(body)
     }
 
+    /// A process for the spawn start method, running the entry registered under `name` (see
+    /// [`register_entry`](super::register_entry)), and the parent's [`Connection`] to it.
+    ///
+    /// ```
+    /// let (p, conn) = threading::process::Process::entry("worker").unwrap();
+    /// assert!(p.name().starts_with("Process-"));
+    /// assert!(conn.writable());
+    /// ```
+    #[track_caller]
+    pub fn entry(name: &str) -> std::io::Result<(Process, Connection)> {
+        Builder::new().entry(name)
+    }
+
     /// A builder for `name` and `daemon` (Python's keyword arguments).
     ///
     /// ```
@@ -241,9 +261,18 @@ impl Process {
             return Err(ProcessError::Assertion("daemonic processes are not allowed to have children"));
         }
         schedule::point_named("Process.start", Location::caller(), Some(&inner.name()));
-        let target = inner.target.lock().unwrap_or_else(|e| e.into_inner()).take();
-        let target = target.expect("an unstarted process has its target");
-        start::fork(self, target)
+        let mut body = inner.body.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(Body::Entry { name, .. }) = body.as_ref()
+            && let Err(error) = spawn::check(name)
+        {
+            inner.started.store(false, Ordering::Release);
+            return Err(error);
+        }
+        let body = body.take().expect("an unstarted process has its body");
+        match body {
+            Body::Closure(target) => start::fork(self, target),
+            Body::Entry { name, child_end } => spawn::spawn(self, &name, child_end),
+        }
     }
 
     /// Waits until the process ends (Python's `join()`). Only the parent can join a process,
@@ -619,7 +648,7 @@ impl Builder {
     where
         F: FnOnce() + Send + 'static,
     {
-        self.make("Process", Box::new(target), Location::caller())
+        self.make("Process", Body::Closure(Box::new(target)), Location::caller())
     }
 
     /// Makes the process, to run `body.run()`; its type name shows in the repr.
@@ -632,15 +661,25 @@ impl Builder {
     /// ```
     #[track_caller]
     pub fn run<R: Run>(self, mut body: R) -> Process {
-        self.make(short_type_name::<R>(), Box::new(move || body.run()), Location::caller())
+        self.make(short_type_name::<R>(), Body::Closure(Box::new(move || body.run())), Location::caller())
     }
 
-    fn make(
-        self,
-        class: &str,
-        target: Box<dyn FnOnce() + Send>,
-        site: &'static Location<'static>,
-    ) -> Process {
+    /// Makes a process for the spawn start method: it will run the entry registered under
+    /// `name` in a fresh run of this program, with the returned [`Connection`] to it (see
+    /// [`register_entry`](super::register_entry)). Python: `get_context("spawn").Process(...)`.
+    ///
+    /// ```
+    /// let (p, _conn) = threading::process::Process::builder().name("w").entry("worker").unwrap();
+    /// assert!(p.to_string().starts_with("<SpawnProcess name='w'"));
+    /// ```
+    #[track_caller]
+    pub fn entry(self, name: &str) -> std::io::Result<(Process, Connection)> {
+        let (parent_end, child_end) = super::pipe(true)?;
+        let body = Body::Entry { name: name.to_owned(), child_end };
+        Ok((self.make("SpawnProcess", body, Location::caller()), parent_end))
+    }
+
+    fn make(self, class: &str, body: Body, site: &'static Location<'static>) -> Process {
         let identity = world::next_identity();
         let name = match self.name {
             Some(name) => Arc::from(name),
@@ -651,7 +690,7 @@ impl Builder {
         };
         let mut inner = ProcessInner::new(Role::Child, class, name, self.daemon.unwrap_or(false), identity)
             .with_parent(Some(sys::getpid()), None);
-        inner.target = Mutex::new(Some(target));
+        inner.body = Mutex::new(Some(body));
         inner.site = site;
         Process::from_inner(inner)
     }

@@ -45,7 +45,8 @@ pub(crate) fn fork(process: &Process, target: Box<dyn FnOnce() + Send>) -> Resul
     let mut stderr = io::stderr().lock();
     let _ = stderr.flush();
     let mut world = world::lock();
-    let parent_name = world.current().inner.name();
+    let parent_name = world.current_name();
+    let identity = world::Identity::of(process);
     let registry = registry::lock_for_fork();
 
     // 2. Fork. SAFETY: the locks the child relies on are held by this thread (step 1), and the
@@ -74,15 +75,21 @@ pub(crate) fn fork(process: &Process, target: Box<dyn FnOnce() + Send>) -> Resul
         Ok(Forked::Child) => {
             registry.reset_in_child();
             schedule::disable_after_fork();
-            world.become_child(process, parent_name, parent_pid);
+            world.become_child(&identity, parent_name, parent_pid);
             drop((world, stderr, stdout));
-            run_child(process.daemon(), target, from_main_thread, parent_pid)
+            run_child(identity.daemon, target, from_main_thread, parent_pid)
         }
     }
 }
 
-/// The child's whole life after the fork.
-fn run_child(daemon: bool, target: Box<dyn FnOnce() + Send>, from_main_thread: bool, parent_pid: u32) -> ! {
+/// The child's whole life once it knows who it is: the target, then Python's epilogue.
+pub(crate) fn run_child(
+    daemon: bool,
+    target: Box<dyn FnOnce() + Send>,
+    from_main_thread: bool,
+    parent_pid: u32,
+) -> ! {
+    excepthook::install_capture();
     if daemon {
         watch_parent(from_main_thread, parent_pid);
     }

@@ -117,6 +117,36 @@ pub(crate) fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
 
+/// Takes ownership of descriptor `fd` inherited across `exec` (checking that it is open), and
+/// marks it close-on-exec again.
+pub(crate) fn adopt_fd(fd: i32) -> io::Result<OwnedFd> {
+    // SAFETY: F_GETFD only reads the descriptor's flags; it fails with EBADF if it is not open.
+    if fd < 3 || unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+        return Err(io::Error::from_raw_os_error(libc::EBADF));
+    }
+    // SAFETY: the parent passed this descriptor to this process for this purpose alone, and
+    // nothing else in the process claims it.
+    let owned = unsafe { OwnedFd::from_raw_fd(fd) };
+    // SAFETY: F_SETFD on a descriptor we own.
+    unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    Ok(owned)
+}
+
+/// Lets descriptor `fd` survive `exec` (in a child between `fork` and `exec`: async-signal-safe).
+pub(crate) fn clear_close_on_exec(fd: i32) -> io::Result<()> {
+    // SAFETY: fcntl on a descriptor number, no pointers.
+    if unsafe { libc::fcntl(fd, libc::F_SETFD, 0) } < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
+}
+
+/// Removes an environment variable.
+///
+/// Only called by `entry_point`, which its documentation requires to run first thing in
+/// `main`, before any other thread could be reading the environment.
+pub(crate) fn remove_env(name: &str) {
+    // SAFETY: see above: no other thread exists yet.
+    unsafe { std::env::remove_var(name) };
+}
+
 /// The number of online CPUs (`sysconf(_SC_NPROCESSORS_ONLN)`, what Python's `os.cpu_count` reads).
 pub(crate) fn online_cpus() -> Option<usize> {
     // SAFETY: sysconf has no memory preconditions.

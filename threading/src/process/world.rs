@@ -36,31 +36,52 @@ impl World {
             .clone()
     }
 
+    /// The name of the current process (what a child will call its parent).
+    pub(crate) fn current_name(&mut self) -> Arc<str> {
+        self.current().inner.name()
+    }
+
     pub(crate) fn add_child(&mut self, child: Process) {
         self.children.push(child);
     }
 
-    /// In a freshly forked child: it is `process` now, started by `parent_pid`, with no children
-    /// yet and a fresh name counter (as Python's `BaseProcess._bootstrap`). The records are new,
-    /// so no lock copied from the parent in a held state is ever touched.
-    pub(crate) fn become_child(&mut self, process: &Process, parent_name: Arc<str>, parent_pid: u32) {
-        let inner = &process.inner;
-        let me = ProcessInner::new(
-            Role::Current,
-            &inner.class,
-            inner.name(),
-            inner.daemon(),
-            inner.identity.clone(),
-        )
-        .with_parent(Some(parent_pid), None);
+    /// In a freshly started child: it is the process `me` describes now, started by
+    /// `parent_pid`, with no children yet and a fresh name counter (as Python's
+    /// `BaseProcess._bootstrap`). The records are new, so no lock copied from the parent in a
+    /// held state is ever touched.
+    pub(crate) fn become_child(&mut self, me: &Identity, parent_name: Arc<str>, parent_pid: u32) {
+        let current =
+            ProcessInner::new(Role::Current, &me.class, Arc::clone(&me.name), me.daemon, me.identity.clone())
+                .with_parent(Some(parent_pid), None);
         let parent = ProcessInner::new(Role::Parent, "_ParentProcess", parent_name, false, vec![])
             .with_parent(None, Some(parent_pid));
         // The parent's records are left unreachable rather than dropped: they were copied in
         // whatever state the parent's other threads had them.
-        std::mem::forget(self.current.replace(Process::from_inner(me)));
+        std::mem::forget(self.current.replace(Process::from_inner(current)));
         std::mem::forget(self.parent.replace(Process::from_inner(parent)));
         std::mem::forget(std::mem::take(&mut self.children));
         self.counter = 0;
+    }
+}
+
+/// What a child needs to know to be "the current process".
+#[derive(Debug, Clone)]
+pub(crate) struct Identity {
+    pub(crate) class: Arc<str>,
+    pub(crate) name: Arc<str>,
+    pub(crate) daemon: bool,
+    pub(crate) identity: Vec<u32>,
+}
+
+impl Identity {
+    pub(crate) fn of(process: &Process) -> Identity {
+        let inner = &process.inner;
+        Identity {
+            class: Arc::clone(&inner.class),
+            name: inner.name(),
+            daemon: inner.daemon(),
+            identity: inner.identity.clone(),
+        }
     }
 }
 
