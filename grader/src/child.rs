@@ -81,11 +81,17 @@ pub fn main(subject: Subject) -> ! {
     };
     let subject = Arc::new(subject);
     let as_sink: Arc<dyn Sink> = sink.clone();
+    let started = std::time::Instant::now();
+    let mut runs = 0;
     let result = session::run_plan(&subject, &specs, &limits, &as_sink, |_, record, _| {
         let mut record = record.clone();
         record.printed.clear();
         sink.send(&Message::End { nonce: config.nonce, record });
-        ControlFlow::Continue(())
+        runs += 1;
+        match config.budget {
+            Some(budget) if budget.exhausted(runs, started.elapsed()) => ControlFlow::Break(()),
+            _ => ControlFlow::Continue(()),
+        }
     });
     sink.send(&Message::Done { nonce: config.nonce, runs: result.runs });
     // Threads stuck in a failed run cannot be joined: leave without them.

@@ -54,6 +54,10 @@ pub struct Grading {
     /// Wall-clock limit of the run, seconds.
     #[arg(long, default_value_t = 20.0)]
     pub timeout: f64,
+    /// Start no new run after this many seconds, once every start order and n had three
+    /// rounds (0: the whole plan; ignored with --repeat).
+    #[arg(long, default_value_t = 2.0)]
+    pub budget: f64,
     /// Force a scheduling mode (default: controlled if the code synchronises only through
     /// threading, chaos otherwise).
     #[arg(long, value_enum)]
@@ -155,6 +159,7 @@ fn options(cli: &Cli, grading: &Grading) -> Options {
             ModeArg::Naive => Mode::Naive,
         }),
         seccomp: !grading.no_seccomp,
+        budget_ms: (grading.budget > 0.0).then_some((grading.budget * 1000.0) as u64),
         ..Options::default()
     };
     if let Some(cache) = &cli.cache {
@@ -229,6 +234,7 @@ fn execute(cli: &Cli) -> Result<i32, String> {
                 repeat: None,
                 seed: 0,
                 timeout: args.timeout,
+                budget: 0.0,
                 mode: None,
                 no_seccomp: false,
             };

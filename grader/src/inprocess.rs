@@ -10,7 +10,7 @@
 
 use crate::harness::{NoSink, RunLimits, Sink};
 use crate::judge::Verdict;
-use crate::plan::{self, Mode, PlanOptions};
+use crate::plan::{self, Budget, Mode, PlanOptions};
 use crate::report::Report;
 use crate::schedule::Schedule;
 use crate::session::{self, SessionResult};
@@ -23,6 +23,13 @@ use std::time::Instant;
 pub const FELL_BACK: &str = "a thread ran without reaching a `threading` synchronisation point (it busy-waits \
      on a read such as `Event::is_set`, or blocks on `std::sync`, atomics or channels): \
      the runs after it used real threads with injected delays (OS chaos) instead of controlled scheduling";
+
+/// The note for a check that stopped at its time budget.
+pub fn budget_note(runs: usize, planned: usize) -> String {
+    format!(
+        "stopped at the time budget after {runs} of {planned} planned runs (every start order and n covered)"
+    )
+}
 
 /// Options of the in-process check.
 #[derive(Debug, Clone)]
@@ -38,11 +45,21 @@ pub struct CheckOptions {
     pub limits: RunLimits,
     /// Print the report to stdout.
     pub print: bool,
+    /// Stop after this many milliseconds (once the minimum runs are made); `None`: run the
+    /// whole plan.
+    pub budget_ms: Option<u64>,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { mode: None, seed: 1, repeat: None, limits: RunLimits::default(), print: true }
+        CheckOptions {
+            mode: None,
+            seed: 1,
+            repeat: None,
+            limits: RunLimits::default(),
+            print: true,
+            budget_ms: Some(2_000),
+        }
     }
 }
 
@@ -64,11 +81,21 @@ pub fn check(subject: Subject, options: &CheckOptions) -> Report {
     let sink: Arc<dyn Sink> = Arc::new(NoSink);
     let mode = options.mode.unwrap_or(Mode::Controlled);
     let specs = plan::plan(exercise, &PlanOptions { mode, seed: options.seed, repeat: options.repeat });
-    let result =
-        session::run_plan(&subject, &specs, &options.limits, &sink, |_, _, _| ControlFlow::Continue(()));
+    let budget = options.budget_ms.filter(|_| options.repeat.is_none()).map(|ms| Budget::new(exercise, ms));
+    let mut runs = 0;
+    let result = session::run_plan(&subject, &specs, &options.limits, &sink, |_, _, _| {
+        runs += 1;
+        match budget {
+            Some(budget) if budget.exhausted(runs, started.elapsed()) => ControlFlow::Break(()),
+            _ => ControlFlow::Continue(()),
+        }
+    });
     let mut report = base_report(exercise.id, options.seed, mode, &result);
     if result.escaped_control {
         report.notes.push(FELL_BACK.into());
+    }
+    if result.failure.is_none() && result.runs < result.planned {
+        report.notes.push(budget_note(result.runs, result.planned));
     }
     report.duration_ms = started.elapsed().as_millis() as u64;
     if options.print {

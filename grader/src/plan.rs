@@ -142,6 +142,31 @@ pub(crate) fn mix(seed: u64, index: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A time budget for a plan: stop once `millis` have passed and at least `min_runs` runs
+/// were made (the plan is ordered round by round, so an early stop still covers every start
+/// order and every `n`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Budget {
+    /// Milliseconds after which no new run starts.
+    pub millis: u64,
+    /// Runs made in any case.
+    pub min_runs: usize,
+}
+
+impl Budget {
+    /// `millis` for `exercise`, with at least three rounds over every (start order, n) and
+    /// never fewer than 150 runs (or the whole plan, if shorter).
+    pub fn new(exercise: &Exercise, millis: u64) -> Budget {
+        let combos = permutations(exercise.roles.len()).len() * exercise.sizes().len();
+        Budget { millis, min_runs: (3 * combos + 2).max(150) }
+    }
+
+    /// Whether a session that made `runs` runs in `elapsed` should stop.
+    pub fn exhausted(&self, runs: usize, elapsed: std::time::Duration) -> bool {
+        runs >= self.min_runs && elapsed.as_millis() >= u128::from(self.millis)
+    }
+}
+
 /// The rounds an exercise gets by default in `mode`.
 pub fn default_repeat(exercise: &Exercise, mode: Mode) -> usize {
     let combos = permutations(exercise.roles.len()).len() * exercise.sizes().len();

@@ -32,6 +32,9 @@ pub struct ChildConfig {
     pub limits: WireLimits,
     /// Install the seccomp filter before the submission runs.
     pub seccomp: bool,
+    /// Stop early once this budget is spent (the `done` message then says how many runs).
+    #[serde(default)]
+    pub budget: Option<crate::plan::Budget>,
 }
 
 /// [`RunLimits`](crate::harness::RunLimits), in milliseconds.

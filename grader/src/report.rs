@@ -227,7 +227,7 @@ impl fmt::Display for Report {
         let mode = self.mode.map(|m| format!("{} scheduling, ", m.name())).unwrap_or_default();
         let runs = match (self.verdict, self.planned_runs) {
             (_, 0) => String::new(),
-            (Verdict::Pass, planned) => format!(" after {planned} runs"),
+            (Verdict::Pass, _) => format!(" after {} runs", self.runs),
             (_, planned) => format!(" at run {} of {planned}", self.runs),
         };
         writeln!(

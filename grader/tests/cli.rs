@@ -71,7 +71,9 @@ fn a_pass_exits_0_and_a_failure_exits_1_with_a_full_json_report() {
     for key in ["seed", "runs", "duration_ms"] {
         assert!(report[key].is_u64(), "{key} missing in {report}");
     }
-    assert_eq!(report["runs"], report["planned_runs"]);
+    // Within the default 2 s budget: the whole plan, or at least the budget's minimum.
+    let (runs, planned) = (report["runs"].as_u64().unwrap(), report["planned_runs"].as_u64().unwrap());
+    assert!(runs == planned || runs >= 150, "{report}");
 
     let path = corpus("foobar/seed_two_events.rs");
     let fail = run(&["check", "-e", "foobar", path.to_str().unwrap(), "--json", "--seed", "7"]);
@@ -106,6 +108,19 @@ fn a_pass_exits_0_and_a_failure_exits_1_with_a_full_json_report() {
     let text = run(&["replay", "-e", "foobar", path.to_str().unwrap(), "--schedule", schedule]);
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("FAIL (deadlock)") && text.contains("replay: threadlab-grader replay"), "{text}");
+}
+
+#[test]
+fn a_spent_time_budget_stops_after_the_minimum_runs_and_says_so() {
+    let path = corpus("zero-even-odd/condition.rs");
+    let report =
+        json(&run(&["check", "-e", "zero-even-odd", path.to_str().unwrap(), "--json", "--budget", "0.001"]));
+    assert_eq!(report["verdict"], "pass");
+    assert_eq!(report["runs"], 150, "three rounds over 6 orders x 8 sizes, and the two large runs: {report}");
+    assert!(report["notes"].to_string().contains("time budget after 150 of 626"), "{report}");
+    let whole =
+        json(&run(&["check", "-e", "zero-even-odd", path.to_str().unwrap(), "--json", "--budget", "0"]));
+    assert_eq!(whole["runs"], 626);
 }
 
 #[test]

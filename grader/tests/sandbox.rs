@@ -63,6 +63,7 @@ fn run(learner: &str, seccomp: bool) -> (ChildOutcome, grade::Decision) {
         nonce: 0x5eed_1234_abcd,
         limits: WireLimits { slice_ms: 200, run_timeout_ms: 10_000, stall_ms: 2_000 },
         seccomp,
+        budget: None,
     };
     let outcome = runner::run(&runner::Request {
         binary: &built.binary,
