@@ -9,6 +9,7 @@ import sys
 import time
 
 ctx = mp.get_context("fork")
+spawn_ctx = mp.get_context("spawn")
 MB = 10_000_000
 
 
@@ -28,6 +29,13 @@ def noop():
 def start_join(n):
     for _ in range(n):
         p = ctx.Process(target=noop)
+        p.start()
+        p.join()
+
+
+def spawn_start_join(n):
+    for _ in range(n):
+        p = spawn_ctx.Process(target=noop)
         p.start()
         p.join()
 
@@ -122,6 +130,7 @@ def main():
     n = lambda base: max(1, int(base * scale))
     rounds = 3
     print("start_join", best_per_op(start_join, n(200), rounds))
+    print("spawn_start_join", best_per_op(spawn_start_join, n(50), rounds))
     print("round_trip", min(round_trips(n(20_000)) for _ in range(rounds)))
     print("small_stream", min(small_stream(n(100_000)) for _ in range(rounds)))
     print("queue_stream", min(queue_stream(n(100_000)) for _ in range(rounds)))

@@ -5,7 +5,7 @@
 
 use std::process::Command;
 use std::time::Instant;
-use threading::process::{Process, Queue, pipe};
+use threading::process::{Connection, Process, Queue, entry_point, pipe, register_entry};
 
 const MB: usize = 10_000_000;
 
@@ -18,6 +18,18 @@ fn start_join(n: usize) -> f64 {
     let start = Instant::now();
     for _ in 0..n {
         let p = Process::new(|| {});
+        p.start().unwrap();
+        p.join().unwrap();
+    }
+    start.elapsed().as_nanos() as f64 / n as f64
+}
+
+fn noop(_conn: Connection) {}
+
+fn spawn_start_join(n: usize) -> f64 {
+    let start = Instant::now();
+    for _ in 0..n {
+        let (p, _conn) = Process::entry("noop").unwrap();
         p.start().unwrap();
         p.join().unwrap();
     }
@@ -139,6 +151,8 @@ fn format_time(ns: f64) -> String {
 }
 
 fn main() {
+    register_entry("noop", noop);
+    entry_point();
     let quick = std::env::args().any(|a| a == "--quick");
     let scale = if quick { 0.1 } else { 1.0 };
     let n = |base: f64| ((base * scale) as usize).max(1);
@@ -152,6 +166,12 @@ fn main() {
             "process start + join (empty target)",
             best(rounds, || start_join(n(200.0))),
             py("start_join"),
+            false,
+        ),
+        (
+            "spawn start method: start + join (empty entry; CPython: spawn context)",
+            best(rounds, || spawn_start_join(n(50.0))),
+            py("spawn_start_join"),
             false,
         ),
         (
