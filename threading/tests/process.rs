@@ -674,6 +674,37 @@ fn a_queue_broken_by_a_killed_writer_says_so() {
     assert_eq!(join(&other), Some(0));
 }
 
+#[test]
+fn queue_get_is_interruptible_and_reported() {
+    let q: Queue<u32> = Queue::new().unwrap();
+    let getter = Thread::builder().name("getter").target({
+        let q = q.clone();
+        move || {
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| q.get()));
+            assert!(threading::KeyboardInterrupt::is(&caught.unwrap_err()));
+        }
+    });
+    getter.start().unwrap();
+    let start = Instant::now();
+    while !threading::report().contains("getter: blocked in Queue.get") {
+        assert!(start.elapsed() < PATIENCE, "{}", threading::report());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    threading::interrupt(&getter);
+    assert!(getter.join_timeout(PATIENCE).unwrap());
+    // Interrupted while waiting for a message, not in the middle of one: the queue still works.
+    q.put(&5).unwrap();
+    assert_eq!(q.get().unwrap(), 5);
+}
+
+#[test]
+fn handles_are_shareable_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Process>();
+    shareable::<Connection>();
+    shareable::<Queue<String>>();
+}
+
 // ---------------------------------------------------------------------------------------
 // Program exit and parent death
 

@@ -149,8 +149,12 @@
 //!   with `set_start_method`; no `forkserver`. No `Pool`, `Manager`, shared `Value`/`Array`,
 //!   `Lock` across processes or `close()`.
 //! * Messages are typed serde values, not pickles: the receiver names the type.
-//! * Waits (`join`, `recv`, `poll`, `Queue::get`) are interruptible with
-//!   [`interrupt`](crate::interrupt) and show in [`report`](crate::report).
+//! * Waits (`join`, `send`, `recv`, `poll`, `Queue::put`/`get`) are interruptible with
+//!   [`interrupt`](crate::interrupt) and show in [`report`](crate::report). They sleep in the
+//!   kernel in slices of 50 ms (a pidfd for `join`, the socket for messages, a futex for the
+//!   queue's locks), so an interrupt is noticed within 50 ms and no helper thread is needed.
+//! * As in Python, an ended child is reaped when someone looks at it: `join`, `is_alive`,
+//!   `exitcode`, `Display`, [`active_children`], or the next `start`.
 //! * Linux only.
 
 mod connection;
