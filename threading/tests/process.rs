@@ -821,6 +821,47 @@ fn run_role(role: &str) -> (Option<i32>, String, String) {
     )
 }
 
+/// Re-runs this test binary playing `role`, with `input` on its stdin.
+fn run_role_with_stdin(role: &str, input: &str) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "role", "--ignored", "--nocapture", "--test-threads=1", "--quiet"])
+        .env("ROLE", role)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into(),
+        String::from_utf8_lossy(&output.stderr).into(),
+    )
+}
+
+fn role_stdin() {
+    let p = started(Process::new(|| {
+        let mut line = String::new();
+        let n = std::io::stdin().read_line(&mut line).unwrap();
+        println!("child read {n} bytes: {line:?}");
+    }));
+    join(&p);
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).unwrap();
+    println!("parent read {line:?}");
+}
+
+#[test]
+fn the_child_does_not_read_the_parents_stdin() {
+    let (status, stdout, stderr) = run_role_with_stdin("stdin", "meant for the parent\n");
+    assert_eq!(status, Some(0), "stderr:\n{stderr}");
+    assert!(stdout.contains("child read 0 bytes: \"\""), "{stdout}");
+    assert!(stdout.contains("parent read \"meant for the parent\\n\""), "{stdout}");
+}
+
 /// Runs a scenario in a subprocess; fails with its output if the scenario failed.
 fn run_role_ok(role: &str) {
     let (status, stdout, stderr) = run_role(role);
@@ -834,6 +875,7 @@ fn role() {
         Ok("output") => role_output(),
         Ok("exit_guard") => role_exit_guard(),
         Ok("stdout_busy") => role_stdout_busy(),
+        Ok("stdin") => role_stdin(),
         Ok("child_threads") => scenario_child_threads(),
         Ok("crashed_parent") => scenario_crashed_parent(),
         other => panic!("unknown role {other:?}"),

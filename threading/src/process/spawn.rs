@@ -186,7 +186,10 @@ pub(crate) fn spawn(process: &Process, entry: &str, child_end: Connection) -> Re
         me: Identity::of(process),
     };
     let mut command = Command::new("/proc/self/exe");
-    command.args(std::env::args_os().skip(1)).env(SPAWN_ENV, request.encode());
+    command
+        .args(std::env::args_os().skip(1))
+        .env(SPAWN_ENV, request.encode())
+        .stdin(std::process::Stdio::null());
     // SAFETY: the hook runs between fork and exec and only calls `fcntl`, which is
     // async-signal-safe.
     #[allow(unsafe_code)]

@@ -13,12 +13,13 @@
 //!    and drops the target (the parent's copy of what it captured).
 //! 4. **Child**: the forking thread is the only thread left; it becomes the main thread
 //!    (Python's `threading._after_fork`), the scheduling hook is switched off, the world is
-//!    reset to "I am this process, started by that one", the locks are released, and the
-//!    target runs. Then, as Python's `BaseProcess._bootstrap`, non-daemon threads started in
-//!    the child are joined and its own children reaped ([`shutdown`](crate::shutdown)), stdout
-//!    and stderr are flushed, and the child ends with `_exit`: the parent's `atexit`
-//!    handlers and destructors never run twice, and nothing returns into the parent's code
-//!    (in the Jupyter kernel, evcxr's command loop).
+//!    reset to "I am this process, started by that one", and the locks are released. Stdin is
+//!    pointed at `/dev/null`, as Python does (in the notebook kernel the runtime's stdin
+//!    carries evcxr's commands), and the target runs. Then, as Python's
+//!    `BaseProcess._bootstrap`, non-daemon threads started in the child are joined and its own
+//!    children reaped ([`shutdown`](crate::shutdown)), stdout and stderr are flushed, and the
+//!    child ends with `_exit`: the parent's `atexit` handlers and destructors never run twice,
+//!    and nothing returns into the parent's code (in the Jupyter kernel, evcxr's command loop).
 
 use super::error::ProcessError;
 use super::process::Process;
@@ -90,6 +91,9 @@ pub(crate) fn run_child(
     parent_pid: u32,
 ) -> ! {
     excepthook::install_capture();
+    if let Err(error) = sys::stdin_from_dev_null() {
+        log::debug!("child process keeps its parent's stdin: {error}");
+    }
     if daemon {
         watch_parent(from_main_thread, parent_pid);
     }

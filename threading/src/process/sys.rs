@@ -117,6 +117,17 @@ pub(crate) fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
 
+/// Points standard input at `/dev/null` (what Python's `multiprocessing` does in every child,
+/// so that a child never reads what was meant for its parent).
+pub(crate) fn stdin_from_dev_null() -> io::Result<()> {
+    let null = std::fs::File::open("/dev/null")?;
+    // SAFETY: dup2 onto descriptor 0 with a descriptor we own; no memory is involved.
+    if unsafe { libc::dup2(null.as_raw_fd(), 0) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Takes ownership of descriptor `fd` inherited across `exec` (checking that it is open), and
 /// marks it close-on-exec again.
 pub(crate) fn adopt_fd(fd: i32) -> io::Result<OwnedFd> {
