@@ -749,6 +749,34 @@ fn shutdown_terminates_daemons_and_joins_the_others() {
 // starts threads run in a subprocess of their own, where nothing else starts threads.
 
 #[test]
+fn a_daemon_closing_its_end_is_seen_while_it_runs() {
+    // Started from a thread other than the main thread, a daemon gets a watcher process for
+    // its parent's death; the watcher must not keep copies of the daemon's pipe ends.
+    let (reader, writer) = pipe(false).unwrap();
+    let daemon = Arc::new(std::sync::Mutex::new(None));
+    let starter = Thread::new({
+        let daemon = daemon.clone();
+        move || {
+            let p = started(Process::builder().daemon(true).target(move || {
+                writer.send("bye").unwrap();
+                drop(writer);
+                threading::sleep(Duration::from_secs(60));
+            }));
+            *daemon.lock().unwrap() = Some(p);
+        }
+    });
+    starter.start().unwrap();
+    starter.join().unwrap();
+    let p = daemon.lock().unwrap().take().unwrap();
+    assert_eq!(recv::<String>(&reader), "bye");
+    assert!(reader.poll_timeout(PATIENCE).unwrap(), "no end of stream while the daemon runs");
+    assert!(matches!(reader.recv::<String>(), Err(ConnectionError::Eof)));
+    assert!(p.is_alive());
+    p.kill().unwrap();
+    assert_eq!(join(&p), Some(-9));
+}
+
+#[test]
 fn the_child_joins_its_own_threads_before_exiting() {
     run_role_ok("child_threads");
 }

@@ -29,7 +29,7 @@ use crate::error::{KeyboardInterrupt, panic_message};
 use crate::{excepthook, registry, schedule};
 use std::any::Any;
 use std::io::{self, Write};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
@@ -165,6 +165,9 @@ fn watch_parent(from_main_thread: bool, parent_pid: u32) {
     let forked = unsafe { sys::fork() };
     match forked {
         Ok(Forked::Child) => {
+            // Hold nothing but the pidfd: a copy of a pipe's end here would keep the other
+            // end from seeing the daemon close it.
+            sys::close_all_descriptors_but(pidfd.as_raw_fd());
             if sys::set_parent_death_signal(libc::SIGKILL).is_err() || sys::getppid() != me {
                 sys::exit_now(0);
             }

@@ -117,6 +117,20 @@ pub(crate) fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
 
+/// Closes every descriptor of the process except `keep` (`close_range`, Linux ≥ 5.9; on older
+/// kernels nothing is closed).
+pub(crate) fn close_all_descriptors_but(keep: i32) {
+    let keep = keep as libc::c_uint;
+    // SAFETY: close_range takes numbers, no pointers; the caller owns every descriptor of this
+    // (watcher) process and uses none but `keep` afterwards.
+    unsafe {
+        if keep > 0 {
+            libc::syscall(libc::SYS_close_range, 0 as libc::c_uint, keep - 1, 0 as libc::c_uint);
+        }
+        libc::syscall(libc::SYS_close_range, keep + 1, libc::c_uint::MAX, 0 as libc::c_uint);
+    }
+}
+
 /// Points standard input at `/dev/null` (what Python's `multiprocessing` does in every child,
 /// so that a child never reads what was meant for its parent).
 pub(crate) fn stdin_from_dev_null() -> io::Result<()> {
