@@ -146,7 +146,7 @@ fn main() {
         );
     }
     println!(
-        "\n| harness | bugs caught (of {wrong}) | exact verdict | false fails (of {correct}) | median ms to a failure | median ms to a pass |"
+        "\n| harness | bugs caught (of {wrong}) | exact verdict | false fails (of {correct}) | median run-stage ms to a failure | median run-stage ms to a pass |"
     );
     println!("|---|---|---|---|---|---|");
     for (name, tally) in [

@@ -27,6 +27,9 @@ mod __tl_std {{
             ::threading::sleep(duration)
         }}
         pub fn yield_now() {{
+            // A real yield (without a scheduler, `threading::sleep(0)` returns at once) and a
+            // scheduling point.
+            ::std::thread::yield_now();
             ::threading::sleep(::std::time::Duration::ZERO)
         }}
     }}
