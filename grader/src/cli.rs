@@ -51,7 +51,8 @@ pub struct Grading {
     /// Seed of every random choice.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Wall-clock limit of the run, seconds.
+    /// Wall-clock limit of the run, seconds (stretched by the load average per CPU on a busy
+    /// machine).
     #[arg(long, default_value_t = 20.0)]
     pub timeout: f64,
     /// Start no new run after this many seconds, once every start order and n had three

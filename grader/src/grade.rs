@@ -217,7 +217,8 @@ pub fn grade(exercise: &'static Exercise, source: &Source, options: &Options) ->
     let outcome = runner::run(&runner::Request {
         binary: &built.binary,
         config: &config,
-        wall: options.timeout,
+        // Stretched on a busy machine, as the child's own limits are.
+        wall: options.timeout.mul_f64(crate::cputime::load_factor()),
         output_limit: options.output_limit,
         limits,
         slot: options.slot,

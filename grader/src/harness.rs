@@ -230,6 +230,14 @@ pub fn run_once(
     });
 
     let horizon = limits.horizon.unwrap_or(default_horizon(tokens));
+    // On a busy machine threads wait longer for a CPU: stretch what tells stuck from slow.
+    let stretch = cputime::load_factor();
+    let limits = &RunLimits {
+        slice: limits.slice.mul_f64(stretch),
+        stall: limits.stall.mul_f64(stretch),
+        run_timeout: limits.run_timeout.mul_f64(stretch),
+        ..*limits
+    };
     let tokens = tokens as u64;
     let (end, trace, steps, preemptions, note) = match spec.strategy.mode() {
         crate::plan::Mode::Controlled => {

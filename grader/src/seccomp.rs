@@ -44,6 +44,7 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_getrandom,
     libc::SYS_sched_getaffinity,
     libc::SYS_getrusage,
+    libc::SYS_sysinfo,
     libc::SYS_getcpu,
     libc::SYS_membarrier,
     libc::SYS_restart_syscall,
