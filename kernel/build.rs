@@ -12,9 +12,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
-/// The bundled crates: (folder in the workspace, options added to the cells' dependency line).
-/// Adding a crate is one line here.
-const BUNDLED: &[(&str, &str)] = &[("threading", ""), ("grader", "default-features = false")];
+/// The bundled crates: (folder in the workspace, options added to the cells' dependency line,
+/// whether every cell gets it from the start or only once a cell names it). Adding a crate is one
+/// line here.
+const BUNDLED: &[(&str, &str, bool)] =
+    &[("threading", "", true), ("grader", "default-features = false", false)];
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
@@ -25,11 +27,11 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let mut hasher = Sha256::new();
     let mut code = String::from("pub(crate) static CRATES: &[BundledCrate] = &[\n");
-    for (folder, options) in BUNDLED {
+    for (folder, options, eager) in BUNDLED {
         let crate_dir = workspace.join(folder);
         println!("cargo:rerun-if-changed={}", crate_dir.join("Cargo.toml").display());
         println!("cargo:rerun-if-changed={}", crate_dir.join("src").display());
-        let (name, manifest) = standalone_manifest(&crate_dir, &workspace, &workspace_toml);
+        let (name, lib, manifest) = standalone_manifest(&crate_dir, &workspace, &workspace_toml);
         let manifest_path = out_dir.join(format!("{folder}.Cargo.toml"));
         std::fs::write(&manifest_path, &manifest).unwrap();
 
@@ -44,7 +46,7 @@ fn main() {
 
         writeln!(
             code,
-            "    BundledCrate {{ folder: {folder:?}, name: {name:?}, options: {options:?}, files: &["
+            "    BundledCrate {{ folder: {folder:?}, name: {name:?}, lib: {lib:?}, options: {options:?}, eager: {eager}, files: &["
         )
         .unwrap();
         for (relative, path) in &files {
@@ -80,8 +82,12 @@ fn collect(dir: &Path, relative: &str, files: &mut Vec<(String, PathBuf)>) {
     }
 }
 
-/// Returns the package name and a `Cargo.toml` that builds outside the workspace.
-fn standalone_manifest(crate_dir: &Path, workspace: &Path, workspace_toml: &Table) -> (String, String) {
+/// Returns the package name, the library name and a `Cargo.toml` that builds outside the workspace.
+fn standalone_manifest(
+    crate_dir: &Path,
+    workspace: &Path,
+    workspace_toml: &Table,
+) -> (String, String, String) {
     let mut manifest = read_toml(&crate_dir.join("Cargo.toml"));
     let ws = workspace_toml.get("workspace").and_then(Value::as_table).cloned().unwrap_or_default();
     let ws_package = ws.get("package").and_then(Value::as_table).cloned().unwrap_or_default();
@@ -105,6 +111,12 @@ fn standalone_manifest(crate_dir: &Path, workspace: &Path, workspace_toml: &Tabl
     package.insert("autoexamples".into(), Value::Boolean(false));
     package.insert("publish".into(), Value::Boolean(false));
     let name = package["name"].as_str().unwrap().to_owned();
+    let lib = manifest
+        .get("lib")
+        .and_then(|l| l.get("name"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| name.replace('-', "_"));
 
     for key in ["dev-dependencies", "lints", "bench", "test", "example", "workspace", "profile"] {
         manifest.remove(key);
@@ -136,7 +148,7 @@ fn standalone_manifest(crate_dir: &Path, workspace: &Path, workspace_toml: &Tabl
         crate_dir.file_name().unwrap().to_string_lossy(),
         toml::to_string(&manifest).unwrap()
     );
-    (name, text)
+    (name, lib, text)
 }
 
 fn is_inherited(value: &Value) -> bool {
@@ -178,7 +190,7 @@ fn fix_dependencies(deps: &mut Table, ws_deps: &Table, crate_dir: &Path, workspa
             let target = base_dir.join(&path).canonicalize().unwrap();
             let folder = BUNDLED
                 .iter()
-                .find(|(folder, _)| {
+                .find(|(folder, _, _)| {
                     workspace.join(folder).canonicalize().ok().as_deref() == Some(target.as_path())
                 })
                 .unwrap_or_else(|| {

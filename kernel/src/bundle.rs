@@ -14,8 +14,12 @@ pub(crate) struct BundledCrate {
     pub(crate) folder: &'static str,
     /// Its package name.
     pub(crate) name: &'static str,
+    /// Its library name, as cells write it (`threadlab_grader`).
+    pub(crate) lib: &'static str,
     /// Extra options for the cells' dependency line, e.g. `default-features = false`.
     pub(crate) options: &'static str,
+    /// Whether every cell gets it from the start (else once a cell names it).
+    pub(crate) eager: bool,
     /// Its files: path relative to the crate folder, contents.
     pub(crate) files: &'static [(&'static str, &'static [u8])],
 }
@@ -83,16 +87,20 @@ impl Bundle {
         CRATES.iter().find(|c| c.name == name).map(|c| self.root.join(c.folder))
     }
 
-    /// `:dep` lines that make every bundled crate available to cells.
-    pub fn dep_commands(&self) -> String {
-        CRATES
-            .iter()
-            .map(|c| {
-                let path = self.root.join(c.folder);
-                let options = if c.options.is_empty() { String::new() } else { format!(", {}", c.options) };
-                format!(":dep {} = {{ path = {:?}{options} }}\n", c.name, path.display().to_string())
-            })
-            .collect()
+    /// `:dep` lines for the crates every cell gets from the start.
+    pub fn eager_dep_commands(&self) -> String {
+        CRATES.iter().filter(|c| c.eager).map(|c| self.dep_command(c)).collect()
+    }
+
+    /// The crates added when a cell first names them: (library name, `:dep` line).
+    pub fn lazy_crates(&self) -> Vec<(&'static str, String)> {
+        CRATES.iter().filter(|c| !c.eager).map(|c| (c.lib, self.dep_command(c))).collect()
+    }
+
+    fn dep_command(&self, krate: &BundledCrate) -> String {
+        let path = self.root.join(krate.folder);
+        let options = if krate.options.is_empty() { String::new() } else { format!(", {}", krate.options) };
+        format!(":dep {} = {{ path = {:?}{options} }}\n", krate.name, path.display().to_string())
     }
 
     /// `[dependencies]` lines for a standalone program using the bundled crates.

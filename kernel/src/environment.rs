@@ -24,7 +24,7 @@ impl Environment {
     pub fn prepare() -> Result<Environment, KernelError> {
         let cache = bundle::cache_root();
         let bundle = Bundle::unpack(&cache)?;
-        let work = WorkDir::acquire(&cache)?;
+        let work = WorkDir::acquire(&cache, bundle.hash())?;
         let runtime_dir = tempfile::Builder::new()
             .prefix("threadlab-")
             .tempdir()
@@ -60,9 +60,11 @@ impl Environment {
         self.work.path()
     }
 
-    /// Seeds up to `count` never-built work folders with a copy of this one (see [`WorkDir`]).
-    pub fn seed_other_slots(&self, count: usize) -> usize {
-        self.work.seed_others(count)
+    /// Records that the work folder holds this bundle's build, and seeds up to `count` other
+    /// idle work folders with a copy of it (see [`WorkDir`]).
+    pub fn mark_built_and_seed(&self, count: usize) -> usize {
+        self.work.mark_built(self.bundle.hash());
+        self.work.seed_others(count, self.bundle.hash())
     }
 
     /// The side channel's socket.

@@ -53,7 +53,7 @@ pub fn prebuild() -> Result<(), KernelError> {
     )?;
     evaluation::prebuild(setup).map_err(KernelError::Engine)?;
     // A second kernel running at the same time (two notebooks) gets its own folder: ready it too.
-    environment.seed_other_slots(2);
+    environment.mark_built_and_seed(2);
     println!(
         "Prebuilt the bundled crates in {} in {:.1} s",
         environment.work_path().display(),

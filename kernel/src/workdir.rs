@@ -5,8 +5,9 @@
 //! Folders are slots `~/.cache/threadlab/work/slot-N`, each owned by one running kernel through
 //! an exclusive lock on its `lock` file (released by the system when the kernel exits, however it
 //! exits). A kernel takes the first free slot; kernels running at the same time never share one.
-//! A slot that has never been built is seeded with a copy of an idle built slot's `target/`
-//! (mtimes kept, so cargo finds the dependencies fresh), which takes a second instead of a
+//! Each slot records which bundle it was last built for (`built-for`). A slot never built, or
+//! built for another bundle, is seeded with a copy of an idle slot's `target/` that is built for
+//! this bundle (mtimes kept, so cargo finds the dependencies fresh): a second instead of a
 //! compile of every dependency.
 
 use crate::error::KernelError;
@@ -25,8 +26,9 @@ pub struct WorkDir {
 }
 
 impl WorkDir {
-    /// Takes the first free slot under `cache`, or a temporary folder if all are busy.
-    pub fn acquire(cache: &Path) -> Result<WorkDir, KernelError> {
+    /// Takes the first free slot under `cache` (seeding it for `bundle` if it was built for
+    /// another bundle), or a temporary folder if all are busy.
+    pub fn acquire(cache: &Path, bundle: &str) -> Result<WorkDir, KernelError> {
         let root = cache.join("work");
         std::fs::create_dir_all(&root).map_err(|e| KernelError::io(&root, e))?;
         for n in 0..SLOTS {
@@ -42,8 +44,8 @@ impl WorkDir {
             if lock.try_lock().is_ok() {
                 let dir = WorkDir { path, _lock: Some(lock), _temp: None };
                 dir.clean();
-                if !dir.path.join("target").exists() {
-                    seed(&root, &dir.path);
+                if built_for(&dir.path).as_deref() != Some(bundle) {
+                    seed(&root, &dir.path, bundle);
                 }
                 return Ok(dir);
             }
@@ -60,13 +62,18 @@ impl WorkDir {
         &self.path
     }
 
-    /// Seeds the first `count` slots that have never been built from this one (idle slots only).
-    pub fn seed_others(&self, count: usize) -> usize {
+    /// Records that this folder now holds the dependencies built for `bundle`.
+    pub fn mark_built(&self, bundle: &str) {
+        mark_built(&self.path, bundle);
+    }
+
+    /// Seeds the first `count` slots not built for `bundle` from this one (idle slots only).
+    pub fn seed_others(&self, count: usize, bundle: &str) -> usize {
         let Some(root) = self.path.parent() else { return 0 };
         let mut seeded = 0;
         for n in 0..count.min(SLOTS) {
             let path = root.join(format!("slot-{n}"));
-            if path == self.path || path.join("target").exists() {
+            if path == self.path || built_for(&path).as_deref() == Some(bundle) {
                 continue;
             }
             if std::fs::create_dir_all(&path).is_err() {
@@ -77,6 +84,7 @@ impl WorkDir {
                 continue;
             };
             if lock.try_lock().is_ok() && copy_target(&self.path, &path).is_ok() {
+                let _ = std::fs::write(path.join("built-for"), bundle);
                 seeded += 1;
             }
         }
@@ -100,11 +108,21 @@ impl WorkDir {
     }
 }
 
-/// Copies the `target/` of an idle built slot into `slot` (which the caller has locked).
-fn seed(root: &Path, slot: &Path) {
+/// Records that the work folder at `path` holds the dependencies built for `bundle`.
+pub fn mark_built(path: &Path, bundle: &str) {
+    let _ = std::fs::write(path.join("built-for"), bundle);
+}
+
+/// Which bundle the slot at `path` was last built for.
+fn built_for(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path.join("built-for")).ok()
+}
+
+/// Copies the `target/` of an idle slot built for `bundle` into `slot` (locked by the caller).
+fn seed(root: &Path, slot: &Path, bundle: &str) {
     for n in 0..SLOTS {
         let other = root.join(format!("slot-{n}"));
-        if other == slot || !other.join("target").is_dir() {
+        if other == slot || built_for(&other).as_deref() != Some(bundle) || !other.join("target").is_dir() {
             continue;
         }
         let Ok(lock) = File::options().write(true).open(other.join("lock")) else { continue };
@@ -113,6 +131,7 @@ fn seed(root: &Path, slot: &Path) {
         }
         match copy_target(&other, slot) {
             Ok(()) => {
+                let _ = std::fs::write(slot.join("built-for"), bundle);
                 tracing::info!("seeded {} from {}", slot.display(), other.display());
                 return;
             }
@@ -129,7 +148,14 @@ fn copy_target(from: &Path, to: &Path) -> std::io::Result<()> {
     let staging = to.join("target.seeding");
     let _ = std::fs::remove_dir_all(&staging);
     copy_tree(&from.join("target"), &staging)?;
-    std::fs::rename(&staging, to.join("target"))
+    let old = to.join("target.old");
+    let _ = std::fs::remove_dir_all(&old);
+    if to.join("target").exists() {
+        std::fs::rename(to.join("target"), &old)?;
+    }
+    std::fs::rename(&staging, to.join("target"))?;
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
 }
 
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -161,8 +187,8 @@ mod tests {
     #[test]
     fn running_kernels_get_different_slots_and_a_freed_slot_is_reused() {
         let cache = tempfile::tempdir().unwrap();
-        let first = WorkDir::acquire(cache.path()).unwrap();
-        let second = WorkDir::acquire(cache.path()).unwrap();
+        let first = WorkDir::acquire(cache.path(), "b1").unwrap();
+        let second = WorkDir::acquire(cache.path(), "b1").unwrap();
         assert!(first.path().ends_with("slot-0"));
         assert!(second.path().ends_with("slot-1"));
         let deps = first.path().join("target/x86_64-unknown-linux-gnu/debug/deps");
@@ -170,7 +196,7 @@ mod tests {
         std::fs::write(deps.join("libcode_3.so"), b"").unwrap();
         std::fs::write(deps.join("libthreading-1.so"), b"").unwrap();
         drop(first);
-        let third = WorkDir::acquire(cache.path()).unwrap();
+        let third = WorkDir::acquire(cache.path(), "b1").unwrap();
         assert!(third.path().ends_with("slot-0"));
         assert!(!deps.join("libcode_3.so").exists());
         assert!(deps.join("libthreading-1.so").exists());
@@ -179,7 +205,7 @@ mod tests {
     #[test]
     fn a_new_slot_is_seeded_from_an_idle_built_one_with_its_mtimes() {
         let cache = tempfile::tempdir().unwrap();
-        let first = WorkDir::acquire(cache.path()).unwrap();
+        let first = WorkDir::acquire(cache.path(), "b1").unwrap();
         let deps = first.path().join("target/x86_64-unknown-linux-gnu/debug/deps");
         std::fs::create_dir_all(&deps).unwrap();
         std::fs::write(deps.join("libthreading-1.so"), b"dylib").unwrap();
@@ -187,18 +213,25 @@ mod tests {
         let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
         File::options().write(true).open(deps.join("libthreading-1.so")).unwrap().set_modified(old).unwrap();
         // While slot-0 is in use, a second kernel is not seeded from it.
-        let busy = WorkDir::acquire(cache.path()).unwrap();
+        let busy = WorkDir::acquire(cache.path(), "b1").unwrap();
         assert!(!busy.path().join("target").exists());
         drop(busy);
         drop(first);
-        let _hold_slot_0 = WorkDir::acquire(cache.path()).unwrap();
+        let _hold_slot_0 = WorkDir::acquire(cache.path(), "b1").unwrap();
         // slot-0 is held, slot-1 was created but never built: nothing to seed it from while busy.
         drop(_hold_slot_0);
-        let seeding = WorkDir::acquire(cache.path()).unwrap(); // slot-0 again (free)
-        assert_eq!(seeding.seed_others(2), 1);
+        let seeding = WorkDir::acquire(cache.path(), "b1").unwrap(); // slot-0 again (free)
+        seeding.mark_built("b1");
+        assert_eq!(seeding.seed_others(2, "b1"), 1);
+        assert_eq!(seeding.seed_others(2, "b1"), 0, "slot-1 is built for b1 now");
         let copied = cache.path().join("work/slot-1/target/x86_64-unknown-linux-gnu/debug/deps");
         assert_eq!(std::fs::read(copied.join("libthreading-1.so")).unwrap(), b"dylib");
         assert_eq!(std::fs::metadata(copied.join("libthreading-1.so")).unwrap().modified().unwrap(), old);
         assert!(!copied.join("libctx.so").exists());
+        drop(seeding);
+        // A kernel for another bundle taking slot-0 finds nothing built for it to copy.
+        let other_bundle = WorkDir::acquire(cache.path(), "b2").unwrap();
+        assert!(other_bundle.path().ends_with("slot-0"));
+        assert_eq!(built_for(other_bundle.path()).as_deref(), Some("b1"));
     }
 }

@@ -332,6 +332,19 @@ def test_interrupting_a_busy_loop_restarts_and_says_variables_were_lost(kernel):
     assert "cell was interrupted" in result.error()["evalue"]
 
 
+def test_evcxr_restart_and_clear_commands_keep_the_bundled_crates(kernel):
+    kernel.ok("let before_restart = 1;")
+    kernel.ok(":restart")
+    assert kernel.execute("before_restart").status == "error"
+    assert kernel.ok("threading::main_thread().name()").result_text() == '"MainThread"'
+    kernel.ok(":clear")
+    assert kernel.ok("threading::active_count()").result_text() == "1"
+    # The agent is back in the new process: interrupts still reach a threading wait.
+    result, _ = interrupt_after(kernel, "threading::Event::new().wait();", delay=1.0)
+    assert result.error()["ename"] == "KeyboardInterrupt"
+    assert "cell was interrupted" in result.error()["evalue"]
+
+
 def test_interrupt_when_idle_is_harmless(kernel):
     assert kernel.interrupt()["content"]["status"] == "ok"
     time.sleep(0.5)

@@ -48,6 +48,8 @@ pub(super) struct Engine {
     next_sync: u64,
     /// Why the bundled crates could not be loaded, if they could not.
     bootstrap_error: Option<String>,
+    /// The on-demand bundled crates already added in this process (by library name).
+    lazy_loaded: Vec<&'static str>,
 }
 
 /// Runs the engine on the current thread until the job channel closes.
@@ -128,7 +130,15 @@ impl Engine {
         let process = ctx.process_handle();
         let pid = process.lock().unwrap_or_else(|e| e.into_inner()).id();
         setup.interrupter.set_process(process);
-        let mut engine = Engine { setup, ctx, pid, next_cell: 0, next_sync: 0, bootstrap_error: None };
+        let mut engine = Engine {
+            setup,
+            ctx,
+            pid,
+            next_cell: 0,
+            next_sync: 0,
+            bootstrap_error: None,
+            lazy_loaded: Vec::new(),
+        };
         tracing::info!("evcxr started in {:?}", started.elapsed());
         engine.bootstrap(true);
         tracing::info!("bundled crates loaded after {:?}", started.elapsed());
@@ -141,7 +151,8 @@ impl Engine {
 
     /// Makes the bundled crates available and starts the agent in the (new) process.
     fn bootstrap(&mut self, first: bool) {
-        let deps = self.setup.bundle.dep_commands();
+        let deps = self.setup.bundle.eager_dep_commands();
+        self.lazy_loaded.clear();
         // `input` and `clear_output` as in IPython, for every cell.
         let start = "use threading::agent::{clear_output, input};\nthreading::agent::start();";
         let result = if first {
@@ -162,8 +173,9 @@ impl Engine {
         };
         self.bootstrap_error =
             result.err().map(|error| format!("could not load the bundled crates: {error}"));
-        if let Some(error) = &self.bootstrap_error {
-            tracing::error!("{error}");
+        match &self.bootstrap_error {
+            Some(error) => tracing::error!("{error}"),
+            None => crate::workdir::mark_built(&self.setup.work, self.setup.bundle.hash()),
         }
         self.pid = self.child_pid();
         if !self.setup.agent.wait_connected(self.pid, Duration::from_secs(2)) {
@@ -181,13 +193,13 @@ impl Engine {
                 let cell = self.begin(job);
                 self.setup.interrupter.begin_program(cell);
                 let error = program::run(&self.setup, &self.setup.work, &source, timeout).err();
-                let interruption = self.setup.interrupter.end();
-                self.finish(job, false, Vec::new(), error, interruption)
+                self.setup.interrupter.end();
+                self.finish(false, Vec::new(), error)
             }
             Err(message) => {
                 self.begin(job);
                 let error = CellError::new("UsageError", &message, &[]);
-                self.finish(job, false, Vec::new(), Some(error), Interruption::default())
+                self.finish(false, Vec::new(), Some(error))
             }
         }
     }
@@ -197,7 +209,7 @@ impl Engine {
         self.begin(job);
         let found = self.inspect(subject, subject.chars().count());
         if found.found {
-            let mut outcome = self.finish(job, false, Vec::new(), None, Interruption::default());
+            let mut outcome = self.finish(false, Vec::new(), None);
             outcome.payload.push(json!({
                 "source": "page",
                 "data": { "text/plain": found.plain, "text/html": found.html },
@@ -206,7 +218,7 @@ impl Engine {
             outcome
         } else {
             let error = CellError::new("NameError", &format!("no documentation found for `{subject}`"), &[]);
-            self.finish(job, false, Vec::new(), Some(error), Interruption::default())
+            self.finish(false, Vec::new(), Some(error))
         }
     }
 
@@ -220,7 +232,20 @@ impl Engine {
         self.next_cell
     }
 
+    /// Adds the on-demand bundled crates (the grader) the first time a cell names them.
+    fn add_named_crates(&mut self, code: &str) {
+        for (lib, dep) in self.setup.bundle.lazy_crates() {
+            if !self.lazy_loaded.contains(&lib) && names(code, lib) {
+                match self.ctx.execute(&dep) {
+                    Ok(_) => self.lazy_loaded.push(lib),
+                    Err(error) => tracing::warn!("could not add the bundled crate {lib}: {error}"),
+                }
+            }
+        }
+    }
+
     fn execute_rust(&mut self, job: &ExecuteJob, code: &str) -> ExecuteOutcome {
+        self.add_named_crates(code);
         let cell = self.begin(job);
         let _ = self.setup.agent.take_panic();
         self.setup.interrupter.begin(cell);
@@ -272,7 +297,7 @@ impl Engine {
             Err(error) => Some(CellError::new("Error", &error.to_string(), &[])),
         };
         let expects_result = error.is_none() && cell::ends_with_expression(code);
-        let outcome = self.finish(job, expects_result, extra, error, interruption);
+        let outcome = self.finish(expects_result, extra, error);
         if restarted || self.child_pid() != self.pid {
             self.bootstrap(false);
         }
@@ -282,11 +307,9 @@ impl Engine {
     /// Publishes the cell's last outputs (and its error) and returns its outcome.
     fn finish(
         &mut self,
-        _job: &ExecuteJob,
         expects_result: bool,
         mut extra: Vec<(String, Value)>,
         error: Option<CellError>,
-        _interruption: Interruption,
     ) -> ExecuteOutcome {
         if let Some(error) = &error {
             extra.push((
@@ -367,6 +390,16 @@ impl Engine {
     }
 }
 
+/// Whether `code` contains `name` as a whole identifier.
+fn names(code: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices(name).any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + name.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
 fn keyboard_interrupt(interruption: &Interruption) -> CellError {
     let mut details = Vec::new();
     if let Some(report) = interruption.report.as_deref().filter(|r| !r.trim().is_empty()) {
@@ -430,5 +463,18 @@ fn read_input(setup: &Setup, job: &ExecuteJob, prompt: &str, password: bool) -> 
             Err(crossbeam_channel::RecvTimeoutError::Timeout) if !setup.interrupter.requested() => {}
             Err(_) => return String::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names;
+
+    #[test]
+    fn a_crate_is_named_only_as_a_whole_identifier() {
+        assert!(names("use threadlab_grader::check;", "threadlab_grader"));
+        assert!(names("threadlab_grader::check!(x)", "threadlab_grader"));
+        assert!(!names("let my_threadlab_grader_notes = 1;", "threadlab_grader"));
+        assert!(!names("threadlab_graders", "threadlab_grader"));
     }
 }

@@ -106,8 +106,9 @@ impl RouterHandle {
 
 /// Starts the router thread publishing on `iopub`.
 pub fn start_router(session: Session, iopub: Outbox) -> RouterHandle {
-    // Bounded: if the router falls behind, the readers (and in the end the cells) wait.
-    let (tx, rx) = crossbeam_channel::bounded(4096);
+    // Bounded (at most 256 frames of at most 64 KiB): if the router falls behind, the readers
+    // (and in the end the cells' prints) wait instead of the kernel buffering without limit.
+    let (tx, rx) = crossbeam_channel::bounded(256);
     let flags = Arc::new(Mutex::new(CellFlags::default()));
     let router = Router {
         session,
