@@ -1,0 +1,127 @@
+"""The exercise notebooks' check cells, run in the kernel: the reference solutions pass, wrong ones fail
+with the grader's verdict text."""
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+import nbrun
+from conftest import NOTEBOOK_PATHS
+
+SOLUTIONS = nbrun.NOTEBOOKS / "solutions"
+
+# notebook, exercise id, reference solution, the check cell's code
+EXERCISES = [
+    ("06-print-in-order.ipynb", "print-in-order", "print_in_order.rs", "threadlab_grader::check!(print_in_order, Foo);"),
+    ("07-foobar.ipynb", "foobar", "foobar.rs", "threadlab_grader::check!(foobar, FooBar);"),
+    ("08-zero-even-odd.ipynb", "zero-even-odd", "zero_even_odd.rs", "threadlab_grader::check!(zero_even_odd, ZeroEvenOdd);"),
+]
+
+# Zero Even Odd where zero always hands the turn to odd: with n = 2, even waits forever.
+DEADLOCKING_ZERO_EVEN_ODD = """\
+pub struct ZeroEvenOdd { n: usize, turn: threading::Condition<u8> }
+impl ZeroEvenOdd {
+    pub fn new(n: usize) -> ZeroEvenOdd { ZeroEvenOdd { n, turn: threading::Condition::with_data(0) } }
+    pub fn zero(&self, print_number: impl Fn(usize)) {
+        for _ in 0..self.n {
+            let mut turn = self.turn.lock();
+            turn.wait_for(|t| *t == 0);
+            print_number(0);
+            *turn = 1; // bug: never even's turn
+            turn.notify_all();
+        }
+    }
+    pub fn even(&self, print_number: impl Fn(usize)) { self.numbers(2, 2, print_number) }
+    pub fn odd(&self, print_number: impl Fn(usize)) { self.numbers(1, 1, print_number) }
+    fn numbers(&self, first: usize, mine: u8, print_number: impl Fn(usize)) {
+        for i in (first..=self.n).step_by(2) {
+            let mut turn = self.turn.lock();
+            turn.wait_for(|t| *t == mine);
+            print_number(i);
+            *turn = 0;
+            turn.notify_all();
+        }
+    }
+}"""
+
+
+def verdict_line(exercise: str, output: str) -> str:
+    """The report's first line: `[EXERCISE] PASS after N runs in T s [MODE scheduling, seed S]`."""
+    found = [line for line in output.splitlines() if line.startswith(f"[{exercise}] ")]
+    assert len(found) == 1, f"expected one verdict line for {exercise}, got:\n{output}"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def checked():
+    """One kernel session: each notebook's own solution cell, filled with the reference solution, then its own
+    check cell; then the deadlocking Zero Even Odd in the same solution cell, checked again.
+    Returns {label: the check cell's output}."""
+    cells, labels = [], []
+    for notebook, exercise, solution, check in EXERCISES:
+        nb = nbrun.with_solution(nbrun.load(NOTEBOOK_PATHS[notebook]), (SOLUTIONS / solution).read_text())
+        cells += [nbrun.solution_cell(nb), nbrun.find_cell(nb, check)]
+        labels.append(exercise)
+    nb = nbrun.with_solution(nbrun.load(NOTEBOOK_PATHS["08-zero-even-odd.ipynb"]), DEADLOCKING_ZERO_EVEN_ODD)
+    cells += [nbrun.solution_cell(nb), nbrun.find_cell(nb, EXERCISES[2][3])]
+    labels.append("zero-even-odd (deadlocking)")
+    for index, cell in enumerate(cells):
+        cell.id = f"check-{index}"
+    combined = nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
+    executed = nbrun.execute(combined)
+    assert nbrun.problems(executed) == []
+    checks = nbrun.code_cells(executed)[1::2]
+    return {label: nbrun.text(cell) for label, cell in zip(labels, checks, strict=True)}
+
+
+@pytest.mark.parametrize("notebook, exercise, solution, check", EXERCISES)
+def test_reference_solution_passes_the_check_cell(checked, notebook, exercise, solution, check):
+    line = verdict_line(exercise, checked[exercise])
+    assert re.fullmatch(rf"\[{exercise}\] PASS after \d+ runs in [\d.]+ s \[controlled scheduling, seed 1\]", line), line
+
+
+def test_a_deadlocking_solution_fails_the_check_cell(checked):
+    output = checked["zero-even-odd (deadlocking)"]
+    line = verdict_line("zero-even-odd", output)
+    assert re.match(r"\[zero-even-odd\] FAIL \((deadlock|wrong-output)\) at run \d+ of \d+", line), line
+    assert "replay string: " in output
+
+
+@pytest.mark.parametrize("notebook, exercise, solution, check", EXERCISES)
+def test_the_given_starter_code_fails_the_check_cell(run_notebook, notebook, exercise, solution, check):
+    # The notebooks are committed with the starter code in the solution cell: it compiles and
+    # runs, but does not synchronise, so the check cell shows a failing verdict and why.
+    executed = run_notebook(notebook)
+    output = nbrun.text(nbrun.find_cell(executed, check))
+    line = verdict_line(exercise, output)
+    assert re.match(rf"\[{exercise}\] FAIL \(wrong-output\) at run \d+ of \d+", line), line
+    assert re.search(r"^  expected: ", output, re.M) and re.search(r"^  got: ", output, re.M)
+    assert "replay string: " in output
+
+
+def test_foobar_with_two_events_deadlocks_and_replays(run_notebook):
+    executed = run_notebook("07-foobar.ipynb")
+    checked_output = nbrun.text(nbrun.find_cell(executed, "check!(foobar, TwoEventFooBar)"))
+    line = verdict_line("foobar", checked_output)
+    assert re.match(r"\[foobar\] FAIL \(deadlock\) at run \d+ of \d+", line), line
+    assert re.search(r"^    foo: blocked in Event\.wait", checked_output, re.M)
+    assert re.search(r"^    bar: blocked in Event\.wait", checked_output, re.M)
+    replayed = nbrun.text(nbrun.find_cell(executed, "replay!(foobar, TwoEventFooBar"))
+    schedule = re.search(r"^replaying (\S+)$", replayed, re.M)
+    assert schedule, replayed
+    assert f"replay string: {schedule.group(1)}" in checked_output, "the replayed schedule is the one the check reported"
+    assert re.search(r"^\[foobar\] FAIL \(deadlock\) at run 1 of 1", replayed, re.M), replayed
+    # A plain run of the racy version almost always looks fine, which is the lesson; when it does
+    # deadlock (rarely), the cell gives up after 2 s and says where each thread waits.
+    plain = nbrun.stream(nbrun.find_cell(executed, "TwoEventFooBar::new(10)"))
+    if "a deadlock" in plain:
+        assert re.search(r"blocked in Event\.wait", plain), plain
+    else:
+        assert plain.split() == ["foo", "bar"] * 10, plain
+
+
+def test_print_without_a_newline_shows(run_notebook):
+    executed = run_notebook("08-zero-even-odd.ipynb")
+    assert nbrun.stream(nbrun.find_cell(executed, 'print!("ww");')) == "wwwwdw"
