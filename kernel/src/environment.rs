@@ -43,9 +43,6 @@ impl Environment {
             if let Some(rmeta) = &core_rmeta {
                 std::env::set_var(rustc_wrapper::CORE_RMETA_ENV, rmeta);
             }
-            if let Some(backtrace) = std::env::var_os("RUST_BACKTRACE") {
-                std::env::set_var("THREADLAB_RUST_BACKTRACE", backtrace);
-            }
         }
         Ok(environment)
     }

@@ -48,9 +48,21 @@ pub(super) struct Engine {
     next_sync: u64,
     /// Why the bundled crates could not be loaded, if they could not.
     bootstrap_error: Option<String>,
+    /// Whether the bundled crates are evcxr dependencies (they stay across restarts of the
+    /// process that runs cells, not across `:clear`).
+    bundle_loaded: bool,
+    /// Whether the bundled crates were ever loaded in this session (the first time resolves
+    /// their dependencies offline).
+    bundle_ever_loaded: bool,
     /// The on-demand bundled crates already added in this process (by library name).
     lazy_loaded: Vec<&'static str>,
 }
+
+/// How long the kernel must be idle before it loads the bundled crates on its own.
+const IDLE_BEFORE_WARM_UP: Duration = Duration::from_millis(300);
+
+/// Names that need the bundled crates: the crate, and the helpers imported into every cell.
+const BUNDLE_NAMES: &[&str] = &["threading", "input", "clear_output"];
 
 /// Runs the engine on the current thread until the job channel closes.
 pub(super) fn run(setup: Setup, jobs: Receiver<Job>) {
@@ -65,16 +77,33 @@ pub(super) fn run(setup: Setup, jobs: Receiver<Job>) {
         }
     };
     engine.setup.ready.send_replace(true);
-    while let Ok(job) = jobs.recv() {
+    loop {
+        // Load the bundled crates while nobody waits (rust-analyzer reloads everything when
+        // dependencies change, seconds of work); a cell that needs them first loads them itself.
+        let job = if engine.bundle_loaded || engine.bootstrap_error.is_some() {
+            jobs.recv().ok()
+        } else {
+            match jobs.recv_timeout(IDLE_BEFORE_WARM_UP) {
+                Ok(job) => Some(job),
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                    engine.bootstrap();
+                    continue;
+                }
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => None,
+            }
+        };
+        let Some(job) = job else { return };
         match job {
             Job::Execute(job) => {
                 let outcome = engine.execute(&job);
                 let _ = job.reply.send(outcome);
             }
             Job::Complete { code, cursor, reply } => {
+                engine.load_bundle_if_named(&code);
                 let _ = reply.send(engine.complete(&code, cursor));
             }
             Job::Inspect { code, cursor, reply } => {
+                engine.load_bundle_if_named(&code);
                 let _ = reply.send(engine.inspect(&code, cursor));
             }
         }
@@ -84,6 +113,7 @@ pub(super) fn run(setup: Setup, jobs: Receiver<Job>) {
 /// Starts evcxr and loads the bundled crates, then builds them for program cells too.
 pub(super) fn prebuild(setup: Setup) -> Result<(), String> {
     let mut engine = Engine::start(setup).map_err(|failed| failed.1)?;
+    engine.bootstrap();
     engine.bootstrap_error.take().map_or(Ok(()), Err)?;
     program::prebuild(&engine.setup, &engine.setup.work).map_err(|e| format!("{}: {}", e.ename, e.evalue))
 }
@@ -106,7 +136,7 @@ fn fail_all(jobs: &Receiver<Job>, message: &str) {
 }
 
 impl Engine {
-    /// Starts evcxr (its child process, rust-analyzer, a first compile) and bootstraps.
+    /// Starts evcxr (its child process, rust-analyzer, a first compile).
     fn start(setup: Setup) -> Result<Engine, Box<(Setup, String)>> {
         let started = Instant::now();
         let (ctx, outputs) = match CommandContext::new() {
@@ -130,18 +160,18 @@ impl Engine {
         let process = ctx.process_handle();
         let pid = process.lock().unwrap_or_else(|e| e.into_inner()).id();
         setup.interrupter.set_process(process);
-        let mut engine = Engine {
+        let engine = Engine {
             setup,
             ctx,
             pid,
             next_cell: 0,
             next_sync: 0,
             bootstrap_error: None,
+            bundle_loaded: false,
+            bundle_ever_loaded: false,
             lazy_loaded: Vec::new(),
         };
         tracing::info!("evcxr started in {:?}", started.elapsed());
-        engine.bootstrap(true);
-        tracing::info!("bundled crates loaded after {:?}", started.elapsed());
         Ok(engine)
     }
 
@@ -149,37 +179,55 @@ impl Engine {
         self.ctx.process_handle().lock().unwrap_or_else(|e| e.into_inner()).id()
     }
 
-    /// Makes the bundled crates available and starts the agent in the (new) process.
-    fn bootstrap(&mut self, first: bool) {
-        let deps = self.setup.bundle.eager_dep_commands();
-        self.lazy_loaded.clear();
+    /// Makes the bundled crates evcxr dependencies (if they are not) and starts the agent in
+    /// the process that runs cells.
+    fn bootstrap(&mut self) {
+        let started = Instant::now();
         // `input` and `clear_output` as in IPython, for every cell.
         let start = "use threading::agent::{clear_output, input};\nthreading::agent::start();";
-        let result = if first {
-            // The build folder's Cargo.lock lost the bundled crates' dependencies when evcxr
-            // compiled its first cell without them; resolve them from the local index (fast,
-            // no network) when it has them.
-            let offline = self.ctx.execute(&format!(":offline 1\n{deps}{start}"));
-            let _ = self.ctx.execute(":offline 0");
-            match offline {
-                Ok(outputs) => Ok(outputs),
-                Err(error) => {
+        let result = if self.bundle_loaded {
+            self.ctx.execute(start)
+        } else {
+            let deps = self.setup.bundle.eager_dep_commands();
+            self.lazy_loaded.clear();
+            if self.bundle_ever_loaded {
+                self.ctx.execute(&format!("{deps}{start}"))
+            } else {
+                // The work folder's Cargo.lock lost the bundled crates' dependencies when evcxr
+                // compiled its first cell without them; resolve them from the local index (fast,
+                // no network) when it has them.
+                let offline = self.ctx.execute(&format!(":offline 1\n{deps}{start}"));
+                let _ = self.ctx.execute(":offline 0");
+                offline.or_else(|error| {
                     tracing::info!("offline bootstrap failed ({error}); trying online");
                     self.ctx.execute(&format!("{deps}{start}"))
-                }
+                })
             }
-        } else {
-            self.ctx.execute(&format!("{deps}{start}"))
         };
-        self.bootstrap_error =
-            result.err().map(|error| format!("could not load the bundled crates: {error}"));
-        match &self.bootstrap_error {
-            Some(error) => tracing::error!("{error}"),
-            None => crate::workdir::mark_built(&self.setup.work, self.setup.bundle.hash()),
-        }
         self.pid = self.child_pid();
-        if !self.setup.agent.wait_connected(self.pid, Duration::from_secs(2)) {
-            tracing::warn!("the threading agent did not connect");
+        match result {
+            Ok(_) => {
+                self.bootstrap_error = None;
+                self.bundle_loaded = true;
+                self.bundle_ever_loaded = true;
+                crate::workdir::mark_built(&self.setup.work, self.setup.bundle.hash());
+                if !self.setup.agent.wait_connected(self.pid, Duration::from_secs(2)) {
+                    tracing::warn!("the threading agent did not connect");
+                }
+                tracing::info!("bundled crates loaded in {:?}", started.elapsed());
+            }
+            Err(error) => {
+                let error = format!("could not load the bundled crates: {error}");
+                tracing::error!("{error}");
+                self.bootstrap_error = Some(error);
+            }
+        }
+    }
+
+    /// Loads the bundled crates now if `code` names them and they are not loaded yet.
+    fn load_bundle_if_named(&mut self, code: &str) {
+        if !self.bundle_loaded && BUNDLE_NAMES.iter().any(|name| names(code, name)) {
+            self.bootstrap();
         }
     }
 
@@ -206,6 +254,7 @@ impl Engine {
 
     /// `?path`: IPython's pager, with rust-analyzer's documentation of `path`.
     fn page(&mut self, job: &ExecuteJob, subject: &str) -> ExecuteOutcome {
+        self.load_bundle_if_named(subject);
         self.begin(job);
         let found = self.inspect(subject, subject.chars().count());
         if found.found {
@@ -245,6 +294,11 @@ impl Engine {
     }
 
     fn execute_rust(&mut self, job: &ExecuteJob, code: &str) -> ExecuteOutcome {
+        if code.lines().any(|line| line.trim_start().starts_with(":clear")) {
+            // `:clear` drops evcxr's dependencies: load the bundle again when it is needed.
+            self.bundle_loaded = false;
+        }
+        self.load_bundle_if_named(code);
         self.add_named_crates(code);
         let cell = self.begin(job);
         let _ = self.setup.agent.take_panic();
@@ -261,17 +315,26 @@ impl Engine {
             self.sync();
         }
         let interruption = self.setup.interrupter.end();
-        let flags = self.setup.router.flags();
+        let mut flags = self.setup.router.flags();
+        if flags.panicked && flags.panic.is_none() && self.setup.agent.connected() != Some(self.pid) {
+            // Without the agent the message comes from stderr, on its own pipe: give it a moment.
+            let deadline = Instant::now() + Duration::from_millis(300);
+            while flags.panic.is_none() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+                flags = self.setup.router.flags();
+            }
+        }
         let panic = self.setup.agent.take_panic();
         let mut extra = Vec::new();
         let error = match result {
             Ok(outputs) => {
                 extra.extend(command_outputs(&outputs));
                 if flags.panicked {
-                    Some(match panic {
-                        Some(panic) => CellError::panic(&panic.message, &panic.location),
-                        None if interruption.requested => keyboard_interrupt(&interruption),
-                        None => CellError::new("panic", "the cell panicked", &[]),
+                    Some(match (panic, flags.panic) {
+                        (Some(panic), _) => CellError::panic(&panic.message, &panic.location),
+                        (None, Some((message, location))) => CellError::panic(&message, &location),
+                        (None, None) if interruption.requested => keyboard_interrupt(&interruption),
+                        (None, None) => CellError::new("panic", "the cell panicked", &[]),
                     })
                 } else if flags.error_occurred {
                     Some(CellError::new(
@@ -298,9 +361,11 @@ impl Engine {
         };
         let expects_result = error.is_none() && cell::ends_with_expression(code);
         let outcome = self.finish(expects_result, extra, error);
-        if restarted || self.child_pid() != self.pid {
-            self.bootstrap(false);
+        if (restarted || self.child_pid() != self.pid) && self.bundle_loaded {
+            // A new process: start the agent in it (its dependencies are still evcxr's).
+            self.bootstrap();
         }
+        self.pid = self.child_pid();
         outcome
     }
 

@@ -53,6 +53,13 @@ pub enum Frame {
     Control(String),
     /// The agent's sync marker with its id: all output before it has been sent.
     Sync(u64),
+    /// The main thread's panic, read from the default panic hook's stderr message.
+    Panic {
+        /// The panic message.
+        message: String,
+        /// `file:line:column`.
+        location: String,
+    },
 }
 
 const HELLO: u8 = 1;
@@ -60,6 +67,7 @@ const TEXT: u8 = 2;
 const DISPLAY: u8 = 3;
 const CONTROL: u8 = 4;
 const SYNC: u8 = 5;
+const PANIC: u8 = 6;
 
 impl Frame {
     /// Writes the frame.
@@ -70,6 +78,7 @@ impl Frame {
             Frame::Display { mime, data } => (DISPLAY, format!("{mime}\n{data}").into_bytes()),
             Frame::Control(line) => (CONTROL, line.clone().into_bytes()),
             Frame::Sync(id) => (SYNC, id.to_string().into_bytes()),
+            Frame::Panic { message, location } => (PANIC, format!("{location}\n{message}").into_bytes()),
         };
         let mut header = [0u8; 5];
         header[0] = kind;
@@ -113,6 +122,11 @@ impl Frame {
             }
             CONTROL => Frame::Control(text()),
             SYNC => Frame::Sync(text().parse().map_err(|_| bad("sync id"))?),
+            PANIC => {
+                let text = text();
+                let (location, message) = text.split_once('\n').unwrap_or((&text, ""));
+                Frame::Panic { message: message.to_owned(), location: location.to_owned() }
+            }
             other => return Err(bad(&format!("frame kind {other}"))),
         }))
     }
@@ -130,6 +144,7 @@ mod tests {
             Frame::Display { mime: "text/html".into(), data: "<b>x</b>\nsecond".into() },
             Frame::Control("EVCXR_EXECUTION_COMPLETE".into()),
             Frame::Sync(7),
+            Frame::Panic { message: "boom\ntwo".into(), location: "src/lib.rs:1:2".into() },
         ];
         let mut bytes = Vec::new();
         for frame in &frames {

@@ -8,6 +8,7 @@
 //! lines included, and content blocks — goes straight to the kernel over the side channel.
 
 use super::frames::{Frame, OUTPUT_SOCKET_ENV, Stream};
+use super::stderr::StderrParser;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::{FromRawFd, RawFd};
@@ -101,6 +102,35 @@ pub(crate) enum Action {
     Kernel(Frame),
     /// Pass this control line (with its newline) on to evcxr.
     Evcxr(String),
+}
+
+/// The parser of one stream.
+enum StreamParser {
+    Stdout(Parser),
+    Stderr(StderrParser),
+}
+
+impl StreamParser {
+    fn holding(&self) -> bool {
+        match self {
+            StreamParser::Stdout(p) => p.holding(),
+            StreamParser::Stderr(p) => p.holding(),
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) -> Vec<Action> {
+        match self {
+            StreamParser::Stdout(p) => p.feed(bytes),
+            StreamParser::Stderr(p) => p.feed(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> Vec<Action> {
+        match self {
+            StreamParser::Stdout(p) => p.flush(),
+            StreamParser::Stderr(p) => p.flush(),
+        }
+    }
 }
 
 /// Splits a stream into output, content blocks and control lines.
@@ -228,7 +258,10 @@ fn partial_prefix_len(bytes: &[u8]) -> usize {
 
 /// The forwarder thread of one stream.
 fn forward(mut pipe: File, mut evcxr: Option<File>, mut sink: UnixStream, stream: Stream) {
-    let mut parser = Parser::new(stream);
+    let mut parser = match stream {
+        Stream::Stdout => StreamParser::Stdout(Parser::new(stream)),
+        Stream::Stderr => StreamParser::Stderr(StderrParser::new(std::process::id())),
+    };
     let mut buffer = vec![0u8; 64 << 10];
     let mut sink_ok = true;
     loop {

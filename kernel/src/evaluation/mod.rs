@@ -13,6 +13,7 @@ pub mod interpose;
 pub mod interrupt;
 pub mod output;
 mod program;
+mod stderr;
 
 use crate::transport::wire::Message;
 use diagnostics::CellError;

@@ -76,6 +76,8 @@ pub struct CellFlags {
     pub completed: usize,
     /// The prompt of the last `EVCXR_INPUT_REQUEST` line, whole (evcxr cuts it at a `:`).
     pub input_prompt: Option<String>,
+    /// The main thread's panic as the default hook printed it: (message, location).
+    pub panic: Option<(String, String)>,
 }
 
 /// The sending side of the router.
@@ -317,6 +319,10 @@ impl Router {
                         let _ = wait.done.send(());
                     }
                 }
+            }
+            Event::Child(_, Frame::Panic { message, location }) => {
+                self.flush_streams();
+                self.flags.lock().unwrap_or_else(|e| e.into_inner()).panic = Some((message, location));
             }
             Event::Child(_, Frame::Hello { .. }) => {}
             Event::BeginCell { parent, silent, count } => {
