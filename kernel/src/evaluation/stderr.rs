@@ -63,10 +63,10 @@ impl StderrParser {
         let mut out = Vec::new();
         if self.panic.is_some() {
             let rest = std::mem::take(&mut self.pending);
-            if !rest.is_empty() {
-                if let Some((_, message)) = &mut self.panic {
-                    message.push(String::from_utf8_lossy(&rest).into_owned());
-                }
+            if !rest.is_empty()
+                && let Some((_, message)) = &mut self.panic
+            {
+                message.push(String::from_utf8_lossy(&rest).into_owned());
             }
             self.finish_panic(&mut out);
         }
