@@ -59,7 +59,9 @@ def checked():
     """One kernel session: each notebook's own solution cell, filled with the reference solution, then its own
     check cell; then the deadlocking Zero Even Odd in the same solution cell, checked again.
     Returns {label: the check cell's output}."""
-    cells, labels = [], []
+    # First the cell that loads the grader, as the notebooks do.
+    cells = [nbrun.find_cell(nbrun.load(NOTEBOOK_PATHS[EXERCISES[0][0]]), "threadlab_grader::exercise::find(")]
+    labels = []
     for notebook, exercise, solution, check in EXERCISES:
         nb = nbrun.with_solution(nbrun.load(NOTEBOOK_PATHS[notebook]), (SOLUTIONS / solution).read_text())
         cells += [nbrun.solution_cell(nb), nbrun.find_cell(nb, check)]
@@ -72,7 +74,7 @@ def checked():
     combined = nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
     executed = nbrun.execute(combined)
     assert nbrun.problems(executed) == []
-    checks = nbrun.code_cells(executed)[1::2]
+    checks = nbrun.code_cells(executed)[2::2]
     return {label: nbrun.text(cell) for label, cell in zip(labels, checks, strict=True)}
 
 
@@ -125,3 +127,15 @@ def test_foobar_with_two_events_deadlocks_and_replays(run_notebook):
 def test_print_without_a_newline_shows(run_notebook):
     executed = run_notebook("08-zero-even-odd.ipynb")
     assert nbrun.stream(nbrun.find_cell(executed, 'print!("ww");')) == "wwwwdw"
+
+
+@pytest.mark.parametrize("notebook, exercise, solution, check", EXERCISES)
+def test_the_notebook_shows_the_graders_own_skeleton(run_notebook, notebook, exercise, solution, check):
+    executed = run_notebook(notebook)
+    skeleton = nbrun.stream(nbrun.find_cell(executed, "threadlab_grader::exercise::find("))
+    assert skeleton.startswith("pub struct ") and skeleton.rstrip().endswith("}")
+    # The solution cell's starter code defines every method of the skeleton, with its signature.
+    starter = nbrun.solution_cell(nbrun.load(NOTEBOOK_PATHS[notebook])).source
+    for line in skeleton.splitlines():
+        if line.strip().startswith("pub fn "):
+            assert line.strip().rstrip(";") in starter, line
