@@ -67,10 +67,10 @@ impl Default for RunLimits {
     }
 }
 
-/// The PCT horizon for a run when earlier runs of the same plan took `previous` steps for its
-/// `n`: the most seen, else a guess from the expected output.
+/// PCT's guess at a run's length in scheduling points before any run with its `n` was seen:
+/// about eight points per printed token (acquire, wait, print, notify, release, ...).
 pub fn default_horizon(tokens: usize) -> u64 {
-    12 * tokens as u64 + 40
+    8 * tokens as u64 + 16
 }
 
 /// State shared by a run's threads.

@@ -26,23 +26,25 @@ pub struct SessionResult {
     pub planned: usize,
 }
 
-/// PCT's horizon per `n`, learnt from the runs so far (the most scheduling points seen).
-/// The grader replays the same learning from the child's records, so it knows the horizon of
-/// a run whose record was lost.
+/// PCT's horizon per `n`, learnt from the runs so far: the mean number of scheduling points
+/// (change points placed over the *typical* run land inside it; over the longest, many fall
+/// after the end of shorter runs). The grader replays the same learning from the child's
+/// records, so it knows the horizon of a run whose record was lost.
 #[derive(Debug, Clone, Default)]
-pub struct Horizons(HashMap<usize, u64>);
+pub struct Horizons(HashMap<usize, (u64, u64)>);
 
 impl Horizons {
     /// The horizon for a run with this `n`, if a run with it was seen.
     pub fn get(&self, n: usize) -> Option<u64> {
-        self.0.get(&n).copied()
+        self.0.get(&n).map(|(sum, count)| (sum / count.max(&1)).max(1))
     }
 
     /// Learns from a finished run.
     pub fn learn(&mut self, n: usize, steps: u64) {
         if steps > 0 {
-            let seen = self.0.entry(n).or_insert(0);
-            *seen = (*seen).max(steps);
+            let seen = self.0.entry(n).or_insert((0, 0));
+            seen.0 += steps;
+            seen.1 += 1;
         }
     }
 }

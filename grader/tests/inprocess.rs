@@ -87,3 +87,49 @@ fn a_condition_based_zero_even_odd_passes() {
     eprintln!("took {:?}", start.elapsed());
     assert_eq!(report.verdict, Verdict::Pass);
 }
+
+#[test]
+fn correct_threading_code_stays_under_control_for_the_whole_plan() {
+    // No time-slice preemption may happen to code that synchronises only through `threading`
+    // (it would turn the rest of the plan into OS-chaos runs): a regression test for joins
+    // that wait for the joined thread's OS thread while it still needs its turn.
+    let options = CheckOptions { print: false, repeat: Some(3), ..Default::default() };
+    let report = check!(zero_even_odd, ZeroEvenOdd, options.clone());
+    assert_eq!(report.verdict, Verdict::Pass);
+    assert_eq!(report.runs, report.planned_runs);
+    assert!(report.notes.is_empty(), "{:?}", report.notes);
+    let report = check!(foobar, FixedFooBar, options);
+    assert_eq!(report.verdict, Verdict::Pass);
+    assert!(report.notes.is_empty(), "{:?}", report.notes);
+}
+
+/// The seed's FooBar, fixed: each thread clears its own event before setting the other's.
+pub struct FixedFooBar {
+    n: usize,
+    foo_go: Event,
+    bar_go: Event,
+}
+
+impl FixedFooBar {
+    pub fn new(n: usize) -> FixedFooBar {
+        let foo_go = Event::new();
+        foo_go.set();
+        FixedFooBar { n, foo_go, bar_go: Event::new() }
+    }
+    pub fn foo(&self, print_foo: impl Fn()) {
+        for _ in 0..self.n {
+            self.foo_go.wait();
+            self.foo_go.clear();
+            print_foo();
+            self.bar_go.set();
+        }
+    }
+    pub fn bar(&self, print_bar: impl Fn()) {
+        for _ in 0..self.n {
+            self.bar_go.wait();
+            self.bar_go.clear();
+            print_bar();
+            self.foo_go.set();
+        }
+    }
+}

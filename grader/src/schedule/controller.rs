@@ -102,6 +102,8 @@ struct Task {
     thread: Option<Thread>,
     name: String,
     ident: u64,
+    /// The kernel thread id, for its CPU time.
+    tid: u64,
     status: Status,
     /// The waiter a blocked task parks on (its address).
     waiter: usize,
@@ -117,11 +119,12 @@ struct Task {
 }
 
 impl Task {
-    fn new(thread: Option<Thread>, name: String, ident: u64) -> Task {
+    fn new(thread: Option<Thread>, name: String, ident: u64, tid: u64) -> Task {
         Task {
             thread,
             name,
             ident,
+            tid,
             status: Status::Runnable,
             waiter: 0,
             deadline: None,
@@ -146,6 +149,10 @@ struct State {
     last_activity: Instant,
     streak: u32,
     preemptions: usize,
+    /// The watchdog's mark: the task holding the baton, its last progress, when the watchdog
+    /// first saw it stuck there and its CPU time then — to tell a busy-waiting thread from
+    /// one the OS does not run.
+    mark: Option<(usize, Instant, Instant, Option<Duration>)>,
     /// Tasks waiting inside the hook, so `run` can wait for them to leave after an abort.
     inside: usize,
 }
@@ -201,6 +208,7 @@ impl Controller {
                 last_activity: now,
                 streak: 0,
                 preemptions: 0,
+                mark: None,
                 inside: 0,
             }),
             left: Condvar::new(),
@@ -229,7 +237,7 @@ impl Controller {
     pub fn run<R>(self: &Arc<Self>, body: impl FnOnce() -> R) -> (Option<R>, ControlOutcome) {
         {
             let mut st = self.lock();
-            st.tasks.push(Task::new(None, "main".into(), threading::get_ident()));
+            st.tasks.push(Task::new(None, "main".into(), threading::get_ident(), threading::get_native_id()));
             st.strategy.task_created(0);
             st.current = Some(0);
             st.last_progress = Instant::now();
@@ -455,9 +463,33 @@ impl Controller {
             self.abort(&mut st, Abort::Stalled(quiet, threads));
             return false;
         }
-        if let Some(current) = st.current
-            && now.duration_since(st.last_progress) > self.limits.slice
-        {
+        let Some(current) = st.current else {
+            st.mark = None;
+            return true;
+        };
+        let cpu = crate::cputime::of_thread(st.tasks[current].tid);
+        let (marked, cpu_then) = match st.mark {
+            Some((task, progress, marked, cpu_then)) if task == current && progress == st.last_progress => {
+                (marked, cpu_then)
+            }
+            _ => {
+                st.mark = Some((current, st.last_progress, now, cpu));
+                (now, cpu)
+            }
+        };
+        let held = now.duration_since(st.last_progress);
+        let watched = now.duration_since(marked);
+        // Busy: the thread burnt at least a tenth of a CPU while the watchdog watched it (half
+        // a slice at least). Not busy for four slices: it blocks outside `threading` (or the OS
+        // starves it that long); either way the others must go on.
+        let busy = match (cpu_then, cpu) {
+            (Some(then), Some(cpu)) => {
+                watched * 2 >= self.limits.slice && cpu.saturating_sub(then) * 10 >= watched
+            }
+            _ => false,
+        };
+        if held > self.limits.slice && (busy || held > 4 * self.limits.slice) {
+            st.mark = None;
             let others: Vec<usize> = (0..st.tasks.len())
                 .filter(|&t| t != current && st.tasks[t].status == Status::Runnable && !st.tasks[t].free)
                 .collect();
@@ -559,6 +591,12 @@ mod watchdog {
 impl Scheduler for Controller {
     fn point(&self, point: &Point<'_>) {
         let Some(me) = self.me() else { return };
+        if point.operation == "Thread.exit" {
+            // Not a decision: the exiting thread keeps its turn until `thread_finished`. A
+            // joiner let in here would find the thread stopped and wait for its OS thread to
+            // end — which would wait for the turn the joiner holds.
+            return;
+        }
         let st = self.lock();
         let (mut st, turn) = self.wait_turn(st, me);
         match turn {
@@ -680,7 +718,7 @@ impl Scheduler for Controller {
             return;
         }
         let id = st.tasks.len();
-        st.tasks.push(Task::new(Some(thread.clone()), thread.name(), 0));
+        st.tasks.push(Task::new(Some(thread.clone()), thread.name(), 0, 0));
         st.strategy.task_created(id);
     }
 
@@ -688,6 +726,7 @@ impl Scheduler for Controller {
         let mut st = self.lock();
         let Some(me) = st.tasks.iter().position(|t| t.thread.as_ref() == Some(thread)) else { return };
         st.tasks[me].ident = threading::get_ident();
+        st.tasks[me].tid = threading::get_native_id();
         TASK.with(|t| t.set(Some((self.id, me))));
         let _ = self.wait_turn(st, me);
     }
@@ -695,14 +734,15 @@ impl Scheduler for Controller {
     fn thread_finished(&self, _thread: &Thread) {
         let Some(me) = self.me() else { return };
         TASK.with(|t| t.set(None));
-        let st = self.lock();
-        let (mut st, turn) = self.wait_turn(st, me);
-        if turn == Turn::Mine {
-            st.tasks[me].status = Status::Finished;
+        // Never waits for the turn (see `point`): an exiting thread that was set aside and
+        // comes back now just leaves; the holder of the turn goes on.
+        let mut st = self.lock();
+        st.tasks[me].status = Status::Finished;
+        st.tasks[me].free = false;
+        if (st.current == Some(me) || st.current.is_none()) && !st.done && st.abort.is_none() {
             self.decide(&mut st, me, false);
-        } else {
-            st.tasks[me].status = Status::Finished;
         }
+        self.left.notify_all();
     }
 }
 
