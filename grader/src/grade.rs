@@ -277,12 +277,23 @@ fn compile_diagnostics(
             } else {
                 m.message.clone()
             };
-            let rendered = crate::report::relabel(&m.rendered, FILE_NAME, &|line| {
+            let mut rendered = crate::report::relabel(&m.rendered, FILE_NAME, &|line| {
                 (line <= learner_lines).then(|| source.label(line)).flatten()
             });
+            if in_harness {
+                rendered = format!(
+                    "The grader calls `{}` as in the skeleton, and that does not compile; check these signatures:\n{}\n\nrustc says:\n{rendered}",
+                    exercise.type_name,
+                    indent(exercise.skeleton)
+                );
+            }
             diagnostic(source, m.line.filter(|&l| l <= learner_lines), message, Some(rendered))
         })
         .collect()
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
 }
 
 /// The verdict computed from the child's stream.

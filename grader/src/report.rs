@@ -179,6 +179,9 @@ fn write_failure(
     if let Some(d) = &failure.divergence {
         let want = d.expected.as_deref().unwrap_or("nothing more");
         match (&d.got, &d.method) {
+            (Some(got), Some(method)) if failure.verdict == Verdict::WrongThread => {
+                writeln!(f, "  first problem at token {}: {got}, printed by {method}()", d.index + 1)?
+            }
             (Some(got), Some(method)) => writeln!(
                 f,
                 "  first difference at token {}: expected {want}, got {got} from {method}()",
@@ -225,10 +228,10 @@ impl fmt::Display for Report {
             format!("FAIL ({})", self.verdict)
         };
         let mode = self.mode.map(|m| format!("{} scheduling, ", m.name())).unwrap_or_default();
-        let runs = match (self.verdict, self.planned_runs) {
+        let runs = match (self.verdict, self.runs) {
             (_, 0) => String::new(),
-            (Verdict::Pass, _) => format!(" after {} runs", self.runs),
-            (_, planned) => format!(" at run {} of {planned}", self.runs),
+            (Verdict::Pass, runs) => format!(" after {runs} runs"),
+            (_, runs) => format!(" at run {runs} of {}", self.planned_runs),
         };
         writeln!(
             f,
