@@ -3,8 +3,10 @@
 Rows (median of ROUNDS runs, each kernel in turn so both see the same machine load):
   * start -> first result: from starting the kernel process to the `execute_result` of `6 * 7`;
   * warm `6 * 7`: one more cell in a running kernel (median of WARM cells per run);
-  * first threading cell: in a fresh, ready kernel, the first cell that uses `threading`
-    (evcxr_jupyter needs `:dep threading = { path = ... }` in it; threadlab-kernel needs nothing).
+  * first threading cell: in a fresh, ready kernel that has just run `1`, the first cell that
+    uses `threading`, sent at once (evcxr_jupyter needs `:dep threading = { path = ... }` in it;
+    threadlab-kernel needs nothing);
+  * the same after a pause of PAUSE seconds, as when a reader runs a notebook's cells.
 
 Usage: python kernel/bench.py --threadlab BIN --evcxr BIN --bundle DIR [--rounds N] [--markdown FILE]
 (kernel/bench.sh installs evcxr_jupyter and calls this).
@@ -27,6 +29,7 @@ from pathlib import Path
 from jupyter_client.manager import KernelManager
 
 WARM = 5
+PAUSE = 5
 
 
 def write_kernelspec(root: Path, name: str, argv: list[str]) -> None:
@@ -90,14 +93,19 @@ def measure(name: str, threading_cell: str) -> dict[str, float]:
         warm = statistics.median(run_cell(kc, "6 * 7")[0] for _ in range(WARM))
     finally:
         stop(km, kc)
+    threading_first = first_threading_cell(name, threading_cell, pause=0)
+    threading_paused = first_threading_cell(name, threading_cell, pause=PAUSE)
+    return {"start": first, "warm": warm, "threading": threading_first, "paused": threading_paused}
+
+
+def first_threading_cell(name: str, threading_cell: str, pause: float) -> float:
     km, kc, _ = start(name)
     try:
-        # Wait until the kernel runs cells at all (evcxr_jupyter answers kernel_info at once).
         run_cell(kc, "1")
-        threading_first = run_cell(kc, threading_cell)[0]
+        time.sleep(pause)
+        return run_cell(kc, threading_cell)[0]
     finally:
         stop(km, kc)
-    return {"start": first, "warm": warm, "threading": threading_first}
 
 
 def main() -> int:
@@ -133,6 +141,7 @@ def main() -> int:
         ("kernel start -> first result (`6 * 7`)", "start"),
         ("warm cell `6 * 7`", "warm"),
         ("first cell using `threading` in a fresh kernel", "threading"),
+        (f"the same, {PAUSE} s after the kernel's first cell", "paused"),
     ]
     table = [
         "| measurement | threadlab-kernel | evcxr_jupyter 0.22 | threadlab / evcxr |",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
+import signal
 import time
 import uuid
 
@@ -343,6 +345,18 @@ def test_evcxr_restart_and_clear_commands_keep_the_bundled_crates(kernel):
     result, _ = interrupt_after(kernel, "threading::Event::new().wait();", delay=1.0)
     assert result.error()["ename"] == "KeyboardInterrupt"
     assert "cell was interrupted" in result.error()["evalue"]
+
+
+def test_sigint_interrupts_like_the_button(kernel):
+    """Signal-mode clients send SIGINT to the kernel's process group; the process that runs
+    cells ignores it and the kernel turns it into the same interrupt."""
+    kernel.ok("let still_here = 3;")
+    msg_id = kernel.send_execute("threading::Event::new().wait();")
+    time.sleep(1.5)
+    os.killpg(os.getpgid(kernel.pid), signal.SIGINT)
+    result = kernel.collect(msg_id, timeout=60)
+    assert result.error()["ename"] == "KeyboardInterrupt"
+    assert kernel.ok("still_here").result_text() == "3"
 
 
 def test_interrupt_when_idle_is_harmless(kernel):
