@@ -704,9 +704,21 @@ impl<'ast> Visit<'ast> for Checker {
 /// Whether a top-level item is one the grader drops: the learner's `fn main` or a
 /// `#[cfg(test)]` module.
 fn removable(item: &syn::Item) -> Option<&'static str> {
+    let attrs: &[syn::Attribute] = match item {
+        syn::Item::Fn(f) => &f.attrs,
+        syn::Item::Mod(m) => &m.attrs,
+        syn::Item::Use(u) => &u.attrs,
+        syn::Item::Struct(s) => &s.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Const(c) => &c.attrs,
+        _ => &[],
+    };
     match item {
         syn::Item::Fn(f) if f.sig.ident == "main" => Some("your `fn main` (the grader provides its own)"),
-        syn::Item::Mod(m) if m.attrs.iter().any(is_cfg_test) => Some("your `#[cfg(test)]` module"),
+        syn::Item::Fn(_) if attrs.iter().any(|a| a.path().is_ident("test")) => {
+            Some("your `#[test]` function")
+        }
+        _ if attrs.iter().any(is_cfg_test) => Some("your `#[cfg(test)]` code"),
         _ => None,
     }
 }

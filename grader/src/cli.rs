@@ -56,7 +56,7 @@ pub struct Grading {
     #[arg(long, default_value_t = 20.0)]
     pub timeout: f64,
     /// Start no new run after this many seconds, once every start order and n had three
-    /// rounds (0: the whole plan; ignored with --repeat).
+    /// rounds and at least 300 runs were made (0: the whole plan; ignored with --repeat).
     #[arg(long, default_value_t = 2.0)]
     pub budget: f64,
     /// Force a scheduling mode (default: controlled if the code synchronises only through

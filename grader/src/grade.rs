@@ -271,7 +271,7 @@ fn compile_diagnostics(
             let in_harness = m.line.is_none_or(|l| l > learner_lines);
             let message = if in_harness {
                 format!(
-                    "{} — the grader calls your type as in the skeleton; check that `{}` and its methods have exactly these signatures:\n{}",
+                    "{} — the grader calls your type as in the skeleton (one object shared by the method threads: Send + Sync); check that `{}` and its methods have exactly these signatures:\n{}",
                     m.message, exercise.type_name, exercise.skeleton
                 )
             } else {
@@ -282,7 +282,8 @@ fn compile_diagnostics(
             });
             if in_harness {
                 rendered = format!(
-                    "The grader calls `{}` as in the skeleton, and that does not compile; check these signatures:\n{}\n\nrustc says:\n{rendered}",
+                    "The grader calls `{}` as in the skeleton and shares one object between the method threads \
+                     (so it must be Send + Sync), and that does not compile; check these signatures:\n{}\n\nrustc says:\n{rendered}",
                     exercise.type_name,
                     indent(exercise.skeleton)
                 );
