@@ -115,6 +115,10 @@ pub(super) fn prebuild(setup: Setup) -> Result<(), String> {
     let mut engine = Engine::start(setup).map_err(|failed| failed.1)?;
     engine.bootstrap();
     engine.bootstrap_error.take().map_or(Ok(()), Err)?;
+    // The on-demand crates (the grader) too, so their first use in a session is fast as well.
+    for (lib, dep) in engine.setup.bundle.lazy_crates() {
+        engine.ctx.execute(&dep).map_err(|error| format!("could not build {lib}: {error}"))?;
+    }
     program::prebuild(&engine.setup, &engine.setup.work).map_err(|e| format!("{}: {}", e.ename, e.evalue))
 }
 
