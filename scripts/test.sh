@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need on a fresh machine, then runs every test suite.
 # Usage: scripts/test.sh            (the README's test command; .ci/run calls it)
+# The release binaries are built once and every suite below reuses them.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 source scripts/env.sh
 
-step() { printf '\n==> %s\n' "$*"; }
+started=$SECONDS
+step() { printf '\n==> [%4ds] %s\n' "$((SECONDS - started))" "$*"; }
+
+step "system packages and Python environment"
+scripts/setup-system.sh
+scripts/setup-python.sh >/dev/null
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy (all targets, warnings are errors)"
+step "cargo clippy (workspace, all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
+
+step "release binaries (kernel, grader), built once"
+cargo build --release -p threadlab-kernel -p threadlab-grader
+export THREADLAB_KERNEL="$CARGO_TARGET_DIR/release/threadlab-kernel"
+grader="$CARGO_TARGET_DIR/release/threadlab-grader"
 
 step "threading: unit, integration and doc tests"
 cargo test -p threading
@@ -21,5 +32,22 @@ step "threading: loom model checks"
 LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR="$CARGO_TARGET_DIR/loom" \
   cargo test -p threading --release --test loom
 
-echo
-echo "All tests passed."
+step "kernel: unit tests"
+cargo test --release -p threadlab-kernel
+
+step "grader: unit, CLI, sandbox and corpus tests"
+cargo test -p threadlab-grader
+
+step "grader: the notebooks' reference solutions pass"
+for solution in notebooks/solutions/*.rs; do
+  exercise="$(basename "$solution" .rs | tr _ -)"
+  "$grader" check --exercise "$exercise" "$solution"
+done
+
+step "kernel over jupyter_client: jupyter_kernel_test suite and protocol tests"
+tests/kernel/run.sh
+
+step "notebooks through nbclient"
+tests/notebooks/run.sh
+
+step "all tests passed"

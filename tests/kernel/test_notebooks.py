@@ -1,8 +1,8 @@
-"""Notebooks run end to end through nbclient (what nbgrader and `jupyter nbconvert --execute` do)
-with the threadlab kernel: a smoke notebook built here, and every notebook under notebooks/."""
+"""A notebook run end to end through nbclient (what nbgrader and `jupyter nbconvert --execute` do)
+with the threadlab kernel. The project's own notebooks are executed and checked by
+tests/notebooks/."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -59,22 +59,3 @@ println!("threads done");""",
     assert outputs[3][0]["evalue"] == "a failing test cell"
     assert outputs[4][0]["data"]["text/plain"] == "4001"
     assert [c.execution_count for c in notebook.cells] == [1, 2, 3, 4, 5]
-
-
-def uses_threadlab(path: Path) -> bool:
-    notebook = nbformat.read(path, as_version=4)
-    return notebook.metadata.get("kernelspec", {}).get("name") == KERNEL_NAME
-
-
-NOTEBOOKS = sorted(
-    p for p in (REPO / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and uses_threadlab(p)
-)
-
-# Only defined when the project has notebooks for this kernel (an empty parametrisation would
-# show up as a skipped test).
-if NOTEBOOKS:
-
-    @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-    def test_project_notebook_runs(path: Path):
-        """Every cell runs without error, except cells tagged `raises-exception` (nbclient's rule)."""
-        run(nbformat.read(path, as_version=4), allow_errors=False)

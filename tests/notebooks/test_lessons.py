@@ -92,7 +92,7 @@ class TestTour:
         assert nbrun.result(nbrun.find_cell(tour, "counter.get()")) == "400000"
 
     def test_bounded_semaphore_refuses_an_extra_release(self, tour):
-        assert nbrun.result(nbrun.find_cell(tour, "BoundedSemaphore::new(1)")) == 'Err(ValueError { message: "Semaphore released too many times" })'
+        assert nbrun.result(nbrun.find_cell(tour, "BoundedSemaphore::new(1)")) == "Err(ValueError('Semaphore released too many times'))"
 
     def test_a_lock_released_by_another_thread(self, tour):
         assert nbrun.result(cell_with_source(tour, "done.acquire()")) == "true"

@@ -22,6 +22,7 @@
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
@@ -40,6 +41,10 @@ const FLUSH_INTERVAL: Duration = Duration::from_millis(50);
 
 /// The connection to the kernel, shared by the command thread and the panic hook.
 static LINK: OnceLock<Option<Mutex<UnixStream>>> = OnceLock::new();
+
+/// The process that connected: a child forked by `threading::process` inherits the socket but
+/// must never speak on it (its panics are its own, not the cell's).
+static AGENT_PID: AtomicU32 = AtomicU32::new(0);
 
 /// Connects to the kernel if this process runs under it; returns whether the agent is running.
 ///
@@ -65,6 +70,7 @@ fn connect() -> Option<Mutex<UnixStream>> {
     let reader = stream.try_clone().ok()?;
     let mut hello = stream.try_clone().ok()?;
     writeln!(hello, "hello {}", std::process::id()).ok()?;
+    AGENT_PID.store(std::process::id(), Ordering::Relaxed);
     let (sync_tx, sync_rx) = mpsc::channel::<u64>();
     std::thread::Builder::new().name("threadlab-agent-flush".into()).spawn(move || flusher(sync_rx)).ok()?;
     std::thread::Builder::new().name("threadlab-agent".into()).spawn(move || serve(reader, sync_tx)).ok()?;
@@ -74,6 +80,9 @@ fn connect() -> Option<Mutex<UnixStream>> {
 
 /// Sends one message to the kernel; false if the kernel is gone.
 fn send(message: &[u8]) -> bool {
+    if AGENT_PID.load(Ordering::Relaxed) != std::process::id() {
+        return false;
+    }
     let Some(Some(link)) = LINK.get() else { return false };
     let mut stream = link.lock().unwrap_or_else(|e| e.into_inner());
     stream.write_all(message).and_then(|()| stream.flush()).is_ok()

@@ -11,8 +11,9 @@ use std::fmt;
 /// let lock = threading::Lock::new();
 /// let err = lock.release().unwrap_err();
 /// assert_eq!(err.to_string(), "release unlocked lock");
+/// assert_eq!(format!("{err:?}"), "RuntimeError('release unlocked lock')");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct RuntimeError {
     message: String,
@@ -41,7 +42,7 @@ impl RuntimeError {
 /// let sem = threading::BoundedSemaphore::new(1);
 /// assert_eq!(sem.release().unwrap_err().to_string(), "Semaphore released too many times");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct ValueError {
     message: String,
@@ -141,5 +142,19 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         "KeyboardInterrupt".to_owned()
     } else {
         "Box<dyn Any>".to_owned()
+    }
+}
+
+/// Python's repr, `RuntimeError('message')`, which is also what `unwrap()` shows.
+impl fmt::Debug for RuntimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RuntimeError('{}')", self.message.replace('\'', "\\'"))
+    }
+}
+
+/// Python's repr, `ValueError('message')`, which is also what `unwrap()` shows.
+impl fmt::Debug for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ValueError('{}')", self.message.replace('\'', "\\'"))
     }
 }

@@ -45,6 +45,9 @@ pub(crate) struct Lifecycle {
     target: Mutex<Option<Box<dyn FnOnce() + Send>>>,
     done: sys::Mutex<JoinState>,
     started: (Mutex<bool>, Condvar),
+    /// The OS thread, joined by the first `join` that sees the thread stopped, so that a joined
+    /// thread has really exited (std's own exit bookkeeping included) when `join` returns.
+    os_handle: Mutex<Option<std::thread::JoinHandle<()>>>,
     stack_size: usize,
     site: &'static Location<'static>,
 }
@@ -169,10 +172,13 @@ impl Thread {
             os_builder = os_builder.stack_size(life.stack_size);
         }
         let inner = Arc::clone(&self.inner);
-        if let Err(error) = os_builder.spawn(move || bootstrap(inner)) {
-            self.inner.state.store(STOPPED, Ordering::Release);
-            registry::unregister(&self.inner);
-            return Err(RuntimeError::new(format!("can't start new thread: {error}")));
+        match os_builder.spawn(move || bootstrap(inner)) {
+            Ok(handle) => *life.os_handle.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle),
+            Err(error) => {
+                self.inner.state.store(STOPPED, Ordering::Release);
+                registry::unregister(&self.inner);
+                return Err(RuntimeError::new(format!("can't start new thread: {error}")));
+            }
         }
         let (started, signal) = &life.started;
         let mut started = started.lock().unwrap_or_else(|e| e.into_inner());
@@ -233,6 +239,12 @@ impl Thread {
         let mut state = life.done.lock();
         loop {
             if state.stopped {
+                drop(state);
+                let handle = life.os_handle.lock().unwrap_or_else(|e| e.into_inner()).take();
+                if let Some(handle) = handle {
+                    // The target has returned; this only waits out the thread's last instructions.
+                    let _ = handle.join();
+                }
                 return Ok(true);
             }
             let blocked = Blocked::new("Thread.join", site).named(name.clone());
@@ -516,6 +528,7 @@ impl Builder {
             target: Mutex::new(Some(target)),
             done: sys::Mutex::new(JoinState::default()),
             started: (Mutex::new(false), Condvar::new()),
+            os_handle: Mutex::new(None),
             stack_size: STACK_SIZE.load(Ordering::Relaxed),
             site,
         });
