@@ -9,6 +9,16 @@ source scripts/env.sh
 
 started=$SECONDS
 step() { printf '\n==> [%4ds] %s\n' "$((SECONDS - started))" "$*"; }
+# A hung suite must fail with its name, not use up CI's whole budget: every suite has a limit
+# (several times its usual duration on this 2-core machine).
+limit() {
+  local seconds="$1"; shift
+  timeout --kill-after=30 "$seconds" "$@" || {
+    local status=$?
+    [[ $status -eq 124 || $status -eq 137 ]] && echo "error: '$*' took longer than ${seconds}s" >&2
+    return "$status"
+  }
+}
 
 step "system packages and Python environment"
 scripts/setup-system.sh
@@ -26,28 +36,28 @@ export THREADLAB_KERNEL="$CARGO_TARGET_DIR/release/threadlab-kernel"
 grader="$CARGO_TARGET_DIR/release/threadlab-grader"
 
 step "threading: unit, integration and doc tests"
-cargo test -p threading
+limit 1200 cargo test -p threading
 
 step "threading: loom model checks"
 LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR="$CARGO_TARGET_DIR/loom" \
-  cargo test -p threading --release --test loom
+  limit 1200 cargo test -p threading --release --test loom
 
 step "kernel: unit tests"
-cargo test --release -p threadlab-kernel
+limit 1200 cargo test --release -p threadlab-kernel
 
 step "grader: unit, CLI, sandbox and corpus tests"
-cargo test -p threadlab-grader
+limit 1500 cargo test -p threadlab-grader
 
 step "grader: the notebooks' reference solutions pass"
 for solution in notebooks/solutions/*.rs; do
   exercise="$(basename "$solution" .rs | tr _ -)"
-  "$grader" check --exercise "$exercise" "$solution"
+  limit 300 "$grader" check --exercise "$exercise" "$solution"
 done
 
 step "kernel over jupyter_client: jupyter_kernel_test suite and protocol tests"
-tests/kernel/run.sh
+limit 900 tests/kernel/run.sh
 
 step "notebooks through nbclient"
-tests/notebooks/run.sh
+limit 1200 tests/notebooks/run.sh
 
 step "all tests passed"

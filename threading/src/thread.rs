@@ -393,11 +393,17 @@ fn bootstrap(inner: Arc<ThreadInner>) {
     }
     inner.state.store(STOPPED, Ordering::Release);
     registry::unregister(&inner);
-    life.done.lock().stopped = true;
     if let Some(scheduler) = &scheduler {
         scheduler.point(&schedule::Point::new("Thread.exit", life.site));
     }
-    life.done.lock().joiners.notify_all();
+    // Joiners learn of the stop only now, after the last point a scheduler can yield at: a
+    // joiner that saw it earlier would wait for the OS thread while holding the only turn,
+    // and the exiting thread would never be given the turn back to finish.
+    {
+        let mut done = life.done.lock();
+        done.stopped = true;
+        done.joiners.notify_all();
+    }
     if let Some(scheduler) = &scheduler {
         scheduler.thread_finished(&thread);
     }
