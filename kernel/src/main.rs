@@ -69,7 +69,9 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("THREADLAB_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                // rust-analyzer logs a `:dep` that cargo cannot resolve as a warning with a long
+                // backtrace; the cell's error output already says what went wrong.
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,ra_ap_project_model=error")),
         )
         .with_writer(std::io::stderr)
         .init();
