@@ -1,7 +1,8 @@
 //! Side-by-side timings of the crate's primitives against std, parking_lot, crossbeam and
 //! CPython, measured in one run, printed as a Markdown table (see BENCHMARKS.md).
 //!
-//! `cargo bench -p threading --bench primitives` (add `-- --quick` for a shorter run).
+//! `cargo bench -p threading --bench primitives` (add `-- --quick` for a shorter run, or a word to
+//! run only the rows whose name contains it, like libtest: `-- queue`).
 
 use std::hint::black_box;
 use std::process::Command;
@@ -17,6 +18,26 @@ fn per_op(rounds: usize, n: u64, mut f: impl FnMut(u64)) -> f64 {
             start.elapsed().as_nanos() as f64 / n as f64
         })
         .fold(f64::INFINITY, f64::min)
+}
+
+type Workload<'a> = &'a dyn Fn(u64);
+
+/// Ours and each peer, best of `rounds` each, measured in turn within every round so that a
+/// slow patch of the machine (a shared VM's neighbours, frequency changes) hits all of them
+/// alike and the ratios stay meaningful.
+fn interleaved(
+    rounds: usize,
+    n: u64,
+    ours: Workload,
+    peers: &[(&'static str, Workload)],
+) -> (f64, Vec<(&'static str, f64)>) {
+    let mut best = vec![f64::INFINITY; peers.len() + 1];
+    for _ in 0..rounds {
+        for (i, f) in std::iter::once(ours).chain(peers.iter().map(|(_, f)| *f)).enumerate() {
+            best[i] = best[i].min(per_op(1, n, f));
+        }
+    }
+    (best[0], peers.iter().zip(&best[1..]).map(|((name, _), ns)| (*name, *ns)).collect())
 }
 
 fn lock_cycles(n: u64) {
@@ -154,38 +175,14 @@ struct Row {
     cpython: Option<f64>,
 }
 
-fn cpython(scale: f64) -> Option<serde_like::Json> {
+fn cpython(scale: f64) -> Option<serde_json::Value> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/cpython_primitives.py");
     let output = Command::new("python3").arg(script).arg(scale.to_string()).output().ok()?;
     if !output.status.success() {
         eprintln!("CPython bench failed: {}", String::from_utf8_lossy(&output.stderr));
         return None;
     }
-    serde_like::Json::parse(&String::from_utf8_lossy(&output.stdout))
-}
-
-/// Just enough JSON for the flat object the Python script prints.
-mod serde_like {
-    pub struct Json(Vec<(String, String)>);
-    impl Json {
-        pub fn parse(text: &str) -> Option<Json> {
-            let body = text.trim().strip_prefix('{')?.strip_suffix('}')?;
-            Some(Json(
-                body.split(", ")
-                    .filter_map(|pair| {
-                        let (k, v) = pair.split_once(": ")?;
-                        Some((k.trim_matches('"').to_owned(), v.trim_matches('"').to_owned()))
-                    })
-                    .collect(),
-            ))
-        }
-        pub fn get(&self, key: &str) -> Option<&str> {
-            self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-        }
-        pub fn number(&self, key: &str) -> Option<f64> {
-            self.get(key)?.parse().ok()
-        }
-    }
+    serde_json::from_slice(&output.stdout).ok()
 }
 
 fn main() {
@@ -193,56 +190,60 @@ fn main() {
     let scale = if quick { 0.1 } else { 1.0 };
     let n = |base: u64| ((base as f64 * scale) as u64).max(1);
     let rounds = if quick { 3 } else { 7 };
+    // Like libtest's: `cargo bench --bench primitives -- queue` runs only the matching rows.
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with("--")).map(|f| f.to_lowercase());
+    let wanted = |operation: &str| filter.as_ref().is_none_or(|f| operation.to_lowercase().contains(f));
 
     let py = cpython(scale);
-    let py_number = |key: &str| py.as_ref().and_then(|j| j.number(key));
+    let py_number = |key: &str| py.as_ref().and_then(|j| j.get(key)?.as_f64());
 
-    let hook = per_op(rounds, n(100_000_000), idle_hook) - per_op(rounds, n(100_000_000), empty_calls);
-    let mut rows = vec![
-        Row {
-            operation: "Lock acquire+release (uncontended)",
-            ours: per_op(rounds, n(20_000_000), lock_cycles),
-            peers: vec![
-                ("std Mutex", per_op(rounds, n(20_000_000), std_mutex_cycles)),
-                ("parking_lot Mutex", per_op(rounds, n(20_000_000), parking_lot_cycles)),
-            ],
-            cpython: py_number("lock"),
-        },
-        Row {
-            operation: "Lock<T> guard (with lock:)",
-            ours: per_op(rounds, n(20_000_000), lock_guard_cycles),
-            peers: vec![
-                ("std Mutex", per_op(rounds, n(20_000_000), std_mutex_cycles)),
-                ("parking_lot Mutex", per_op(rounds, n(20_000_000), parking_lot_cycles)),
-            ],
-            cpython: py_number("lock"),
-        },
-        Row {
-            operation: "RLock acquire+release (uncontended)",
-            ours: per_op(rounds, n(20_000_000), rlock_cycles),
-            peers: vec![(
-                "parking_lot ReentrantMutex",
-                per_op(rounds, n(20_000_000), parking_lot_reentrant_cycles),
-            )],
-            cpython: py_number("rlock"),
-        },
-        Row {
-            operation: "Condition ping-pong round trip",
-            ours: per_op(rounds, n(100_000), condition_ping_pong),
-            peers: vec![("std Mutex+Condvar", per_op(rounds, n(100_000), std_condvar_ping_pong))],
-            cpython: py_number("condition_ping_pong"),
-        },
-        Row {
-            operation: "Event ping-pong round trip",
-            ours: per_op(rounds, n(100_000), event_ping_pong),
-            peers: vec![("std Mutex+Condvar", per_op(rounds, n(100_000), std_condvar_ping_pong))],
-            cpython: py_number("event_ping_pong"),
-        },
-    ];
-    rows.extend(queue_rows(rounds, &n, &py_number));
+    const HOOK: &str = "idle scheduling hook (one relaxed load + branch)";
+    let hook = wanted(HOOK).then(|| {
+        let (with_hook, empty) = interleaved(rounds, n(100_000_000), &idle_hook, &[("empty", &empty_calls)]);
+        with_hook - empty[0].1
+    });
+    let mut rows: Vec<Row> = Vec::new();
+    let mut row = |operation: &'static str,
+                   count: u64,
+                   ours: Workload,
+                   peers: &[(&'static str, Workload)],
+                   py_key: &str| {
+        if wanted(operation) {
+            let (ours, peers) = interleaved(rounds, n(count), ours, peers);
+            rows.push(Row { operation, ours, peers, cpython: py_number(py_key) });
+        }
+    };
+    let mutexes: &[(&str, Workload)] =
+        &[("std Mutex", &std_mutex_cycles), ("parking_lot Mutex", &parking_lot_cycles)];
+    row("Lock acquire+release (uncontended)", 20_000_000, &lock_cycles, mutexes, "lock");
+    row("Lock<T> guard (with lock:)", 20_000_000, &lock_guard_cycles, mutexes, "lock");
+    row(
+        "RLock acquire+release (uncontended)",
+        20_000_000,
+        &rlock_cycles,
+        &[("parking_lot ReentrantMutex", &parking_lot_reentrant_cycles)],
+        "rlock",
+    );
+    let condvar: &[(&str, Workload)] = &[("std Mutex+Condvar", &std_condvar_ping_pong)];
+    row("Condition ping-pong round trip", 100_000, &condition_ping_pong, condvar, "condition_ping_pong");
+    row("Event ping-pong round trip", 100_000, &event_ping_pong, condvar, "event_ping_pong");
+    for (p, c, operation, py_key) in [
+        (1, 1, "Queue put+get, 1 producer → 1 consumer", "queue_1_1"),
+        (4, 4, "Queue put+get, 4 → 4", "queue_4_4"),
+    ] {
+        row(
+            operation,
+            1_000_000,
+            &move |k| ours(k, p, c),
+            &[("crossbeam-channel", &move |k| crossbeam(k, p, c)), ("std mpsc", &move |k| std_mpsc(k, p, c))],
+            py_key,
+        );
+    }
 
-    let version =
-        py.as_ref().and_then(|j| j.get("version").map(str::to_owned)).unwrap_or_else(|| "n/a".into());
+    let version = py
+        .as_ref()
+        .and_then(|j| j.get("version")?.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "n/a".into());
     println!(
         "| operation | threading (ns) | peer (ns) | threading / peer | CPython {version} (ns) | CPython / threading |"
     );
@@ -261,7 +262,9 @@ fn main() {
             println!("| {op} | {ours} | {peer_ns:.1} ({peer}) | {:.2} | {py_cols} |", row.ours / peer_ns);
         }
     }
-    println!("| idle scheduling hook (one relaxed load + branch) | {:.2} | | | | |", hook.max(0.0));
+    if let Some(hook) = hook {
+        println!("| {HOOK} | {:.2} | | | | |", hook.max(0.0));
+    }
 }
 
 /// Moves `n` items from `producers` threads to `consumers` threads through one channel-like
@@ -327,23 +330,4 @@ fn std_mpsc(n: u64, p: u64, c: u64) {
         |q, i| q.0.lock().unwrap().send(i).unwrap(),
         |q| q.1.lock().unwrap().recv().unwrap(),
     );
-}
-
-fn queue_rows(rounds: usize, n: &dyn Fn(u64) -> u64, py: &dyn Fn(&str) -> Option<f64>) -> Vec<Row> {
-    let items = n(1_000_000);
-    [
-        (1, 1, "Queue put+get, 1 producer → 1 consumer", "queue_1_1"),
-        (4, 4, "Queue put+get, 4 → 4", "queue_4_4"),
-    ]
-    .into_iter()
-    .map(|(p, c, operation, key)| Row {
-        operation,
-        ours: per_op(rounds, items, |k| ours(k, p, c)),
-        peers: vec![
-            ("crossbeam-channel", per_op(rounds, items, |k| crossbeam(k, p, c))),
-            ("std mpsc", per_op(rounds, items, |k| std_mpsc(k, p, c))),
-        ],
-        cpython: py(key),
-    })
-    .collect()
 }

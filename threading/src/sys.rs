@@ -18,27 +18,36 @@ pub(crate) use std::thread::Thread as OsThread;
 
 use std::time::Instant;
 
-/// A mutex for the primitives' internal state. Poisoning is ignored: internal state is only
+/// A mutex for the primitives' internal state: parking_lot's, whose adaptive spinning halves the
+/// cost of a contended queue next to std's (see BENCHMARKS.md). Poisoning is ignored: internal state is only
 /// mutated by this crate's code, which never panics while holding it, and a user's panic in
 /// another critical section must not make every later `acquire` fail.
 #[derive(Debug, Default)]
-pub(crate) struct Mutex<T>(#[cfg(not(loom))] std::sync::Mutex<T>, #[cfg(loom)] loom::sync::Mutex<T>);
+pub(crate) struct Mutex<T>(#[cfg(not(loom))] parking_lot::Mutex<T>, #[cfg(loom)] loom::sync::Mutex<T>);
 
 #[cfg(not(loom))]
-pub(crate) type MutexGuard<'a, T> = std::sync::MutexGuard<'a, T>;
+pub(crate) type MutexGuard<'a, T> = parking_lot::MutexGuard<'a, T>;
 #[cfg(loom)]
 pub(crate) type MutexGuard<'a, T> = loom::sync::MutexGuard<'a, T>;
+
+// std's `Mutex` is unwind-safe because a panic poisons it; this one ignores poisoning (see above),
+// and the primitives built on it must stay usable inside `catch_unwind`, as std's are.
+impl<T> std::panic::RefUnwindSafe for Mutex<T> {}
+impl<T> std::panic::UnwindSafe for Mutex<T> {}
 
 impl<T> Mutex<T> {
     pub(crate) fn new(value: T) -> Self {
         #[cfg(not(loom))]
-        return Mutex(std::sync::Mutex::new(value));
+        return Mutex(parking_lot::Mutex::new(value));
         #[cfg(loom)]
         return Mutex(loom::sync::Mutex::new(value));
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        #[cfg(not(loom))]
+        return self.0.lock();
+        #[cfg(loom)]
+        return self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     }
 }
 
