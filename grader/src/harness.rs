@@ -219,6 +219,8 @@ pub fn run_once(
         max_tokens: 2 * (subject.exercise.expected)(spec.n).len() + 16,
     });
     *CURRENT.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&shared));
+    // In a notebook the learner may have a hook of their own: it is back once the run ends.
+    let previous_hook = threading::get_excepthook();
     threading::set_excepthook(|args| {
         if args.exc_type == "KeyboardInterrupt" {
             return; // a thread unwinding out of an aborted controlled run
@@ -284,7 +286,7 @@ pub fn run_once(
             (end, None, 0, 0, None)
         }
     };
-    threading::reset_excepthook();
+    threading::restore_excepthook(previous_hook);
     *CURRENT.lock().unwrap_or_else(|e| e.into_inner()) = None;
     let panic = shared.panics.lock().unwrap_or_else(|e| e.into_inner()).first().cloned();
     let end = panic.unwrap_or(end);

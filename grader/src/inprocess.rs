@@ -7,9 +7,8 @@
 //! synchronisation point (it blocks on `std::sync`, spins on an atomic), the check switches
 //! to OS chaos for the remaining runs. There is no sandbox either: the learner checks their
 //! own code. A deadlocked or spinning thread cannot be killed in process; it is left behind.
-//! The check installs its own scheduler and `threading` excepthook while it runs; the
-//! excepthook is reset to `threading`'s default afterwards (a hook the learner had set is
-//! lost: `threading` has no way to read it back).
+//! The check installs its own scheduler and `threading` excepthook while it runs, and puts
+//! back the learner's hook (if any) after each run.
 
 use crate::harness::{NoSink, RunLimits, Sink};
 use crate::judge::Verdict;

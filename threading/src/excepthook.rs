@@ -36,9 +36,11 @@ impl fmt::Display for ExceptHookArgs {
     }
 }
 
-type Hook = Arc<dyn Fn(&ExceptHookArgs) + Send + Sync>;
+/// A hook as the crate keeps it: what [`get_excepthook`] hands out and
+/// [`restore_excepthook`] puts back.
+pub type ExceptHook = Arc<dyn Fn(&ExceptHookArgs) + Send + Sync>;
 
-static HOOK: RwLock<Option<Hook>> = RwLock::new(None);
+static HOOK: RwLock<Option<ExceptHook>> = RwLock::new(None);
 
 /// The default hook (Python's `threading.__excepthook__`): prints
 /// `Exception in thread NAME:`, where the panic happened and its message, to stderr.
@@ -77,6 +79,34 @@ where
     F: Fn(&ExceptHookArgs) + Send + Sync + 'static,
 {
     *HOOK.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(hook));
+}
+
+/// The hook set by [`set_excepthook`], or `None` while the default [`excepthook`] is in use
+/// (Python: reading `threading.excepthook`). A tool that installs its own hook for a while
+/// keeps this and gives it back with [`restore_excepthook`].
+///
+/// ```standalone_crate
+/// assert!(threading::get_excepthook().is_none());
+/// threading::set_excepthook(|_| {});
+/// let learners = threading::get_excepthook();
+/// threading::set_excepthook(|args| eprintln!("[grading] {args}"));
+/// threading::restore_excepthook(learners.clone());
+/// assert!(std::sync::Arc::ptr_eq(&threading::get_excepthook().unwrap(), &learners.unwrap()));
+/// ```
+pub fn get_excepthook() -> Option<ExceptHook> {
+    HOOK.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// Puts back a hook that [`get_excepthook`] returned (`None`: the default).
+///
+/// ```standalone_crate
+/// let saved = threading::get_excepthook();
+/// threading::set_excepthook(|_| {});
+/// threading::restore_excepthook(saved);
+/// assert!(threading::get_excepthook().is_none());
+/// ```
+pub fn restore_excepthook(hook: Option<ExceptHook>) {
+    *HOOK.write().unwrap_or_else(|e| e.into_inner()) = hook;
 }
 
 /// Restores the default [`excepthook`].

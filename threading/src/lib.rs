@@ -72,7 +72,10 @@ pub use current::{
 };
 pub use error::{BrokenBarrierError, KeyboardInterrupt, RuntimeError, TimeoutError, ValueError};
 pub use event::Event;
-pub use excepthook::{ExceptHookArgs, excepthook, reset_excepthook, set_excepthook};
+pub use excepthook::{
+    ExceptHook, ExceptHookArgs, excepthook, get_excepthook, reset_excepthook, restore_excepthook,
+    set_excepthook,
+};
 pub use interrupt::{check_interrupt, interrupt, interrupt_main};
 pub use local::Local;
 pub use lock::{Lock, LockGuard};
