@@ -231,6 +231,12 @@ impl Kernel {
                     silent: execute.silent,
                     allow_stdin: execute.allow_stdin,
                     count,
+                    user_expressions: {
+                        let mut expressions: Vec<_> =
+                            execute.user_expressions.clone().unwrap_or_default().into_iter().collect();
+                        expressions.sort();
+                        expressions
+                    },
                     reply: tx,
                 })));
                 let outcome = rx.await.unwrap_or_default();
@@ -243,7 +249,7 @@ impl Kernel {
                         "status": "ok",
                         "execution_count": count,
                         "payload": outcome.payload,
-                        "user_expressions": {},
+                        "user_expressions": outcome.user_expressions,
                     }),
                     Some(error) => {
                         let mut content = error_content(&error.ename, &error.evalue, &error.traceback);

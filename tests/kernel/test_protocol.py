@@ -134,6 +134,25 @@ def test_busy_comes_within_a_second_and_user_expressions_are_an_object(kernel):
     assert result.content["user_expressions"] == {}
 
 
+def test_user_expressions_are_evaluated_after_the_cell_and_leave_variables_in_place(kernel):
+    result = kernel.execute(
+        'let answer = 6; let names = vec!["Thread-1".to_string()];',
+        user_expressions={"product": "answer * 7", "names": "names", "missing": "no_such_variable"},
+    )
+    assert result.status == "ok", result.content
+    expressions = result.content["user_expressions"]
+    assert expressions["product"] == {"status": "ok", "data": {"text/plain": "42"}, "metadata": {}}
+    assert expressions["names"]["data"]["text/plain"] == '["Thread-1"]'
+    assert expressions["missing"]["status"] == "error"
+    assert "no_such_variable" in expressions["missing"]["evalue"]
+    # Evaluated silently: no output of their own.
+    assert not result.of_type("execute_result") and not result.of_type("error"), result.outputs
+    # Looking at `names` did not move it away.
+    assert kernel.ok("names.len()").of_type("execute_result")[0]["content"]["data"]["text/plain"] == "1"
+    failed = kernel.execute('panic!("no")', user_expressions={"product": "answer * 7"})
+    assert failed.status == "error" and failed.content["user_expressions"] == {}
+
+
 def test_a_client_that_disconnects_and_comes_back_keeps_its_kernel(kernel):
     kernel.ok("let survivor = 99;")
     kernel.kc.stop_channels()

@@ -240,7 +240,13 @@ impl Engine {
             return self.page(job, subject.trim());
         }
         match Cell::parse(&job.code) {
-            Ok(Cell::Rust(code)) => self.execute_rust(job, &code),
+            Ok(Cell::Rust(code)) => {
+                let mut outcome = self.execute_rust(job, &code);
+                if outcome.error.is_none() {
+                    outcome.user_expressions = self.user_expressions(job);
+                }
+                outcome
+            }
             Ok(Cell::Program { source, timeout }) => {
                 let cell = self.begin(job);
                 self.setup.interrupter.begin_program(cell);
@@ -254,6 +260,42 @@ impl Engine {
                 self.finish(false, Vec::new(), Some(error))
             }
         }
+    }
+
+    /// Evaluates the request's `user_expressions` (after a cell that succeeded, as ipykernel
+    /// does), silently, each as a cell of its own that borrows what it shows so that no
+    /// variable is moved away by being looked at.
+    fn user_expressions(&mut self, job: &ExecuteJob) -> serde_json::Map<String, Value> {
+        let mut results = serde_json::Map::new();
+        for (name, expression) in &job.user_expressions {
+            let (reply, _) = tokio::sync::oneshot::channel();
+            let code = format!("&({expression})");
+            let probe = ExecuteJob {
+                request: job.request.clone(),
+                code: code.clone(),
+                silent: true,
+                allow_stdin: false,
+                count: job.count,
+                user_expressions: Vec::new(),
+                reply,
+            };
+            let outcome = self.execute_rust(&probe, &code);
+            let result = match outcome.error {
+                None => json!({
+                    "status": "ok",
+                    "data": { "text/plain": outcome.result_text.unwrap_or_else(|| "()".to_owned()) },
+                    "metadata": {},
+                }),
+                Some(error) => json!({
+                    "status": "error",
+                    "ename": error.ename,
+                    "evalue": error.evalue,
+                    "traceback": error.traceback,
+                }),
+            };
+            results.insert(name.clone(), result);
+        }
+        results
     }
 
     /// `?path`: IPython's pager, with rust-analyzer's documentation of `path`.
@@ -389,7 +431,7 @@ impl Engine {
         let (tx, rx) = crossbeam_channel::bounded(1);
         self.setup.router.send(Event::EndCell(EndCell { expects_result, extra, done: tx }));
         let result_text = rx.recv_timeout(Duration::from_secs(5)).ok().flatten();
-        ExecuteOutcome { error, result_text, payload: Vec::new() }
+        ExecuteOutcome { error, result_text, ..ExecuteOutcome::default() }
     }
 
     /// Waits until everything the cell printed has been published.

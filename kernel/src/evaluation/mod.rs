@@ -32,6 +32,9 @@ pub struct ExecuteJob {
     pub allow_stdin: bool,
     /// The execution count shown with its result.
     pub count: usize,
+    /// Expressions to evaluate after a cell that succeeds, by name (the request's
+    /// `user_expressions`).
+    pub user_expressions: Vec<(String, String)>,
     /// Where the outcome goes.
     pub reply: oneshot::Sender<ExecuteOutcome>,
 }
@@ -45,6 +48,8 @@ pub struct ExecuteOutcome {
     pub result_text: Option<String>,
     /// Reply payloads (the pager's `page`).
     pub payload: Vec<serde_json::Value>,
+    /// The reply's `user_expressions`: per name, `{status: ok, data, metadata}` or an error.
+    pub user_expressions: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Completions at a cursor.
