@@ -2,7 +2,9 @@
 
 Rows (median of ROUNDS runs, each kernel in turn so both see the same machine load):
   * start -> first result: from starting the kernel process to the `execute_result` of `6 * 7`;
-  * warm `6 * 7`: one more cell in a running kernel (median of WARM cells per run);
+  * warm `6 * 7`: one more cell in a running kernel (median of WARM cells per run); then the
+    same once both kernels use `threading` (evcxr_jupyter after `:dep`), since every cell of a
+    kernel with a dependency is linked against it;
   * first threading cell: in a fresh, ready kernel that has just run `1`, the first cell that
     uses `threading`, sent at once (evcxr_jupyter needs `:dep threading = { path = ... }` in it;
     threadlab-kernel needs nothing);
@@ -91,11 +93,22 @@ def measure(name: str, threading_cell: str) -> dict[str, float]:
         run_cell(kc, "6 * 7")
         first = time.monotonic() - started
         warm = statistics.median(run_cell(kc, "6 * 7")[0] for _ in range(WARM))
+        # Like for like: both kernels with the crate in use (evcxr_jupyter gets it by `:dep`), so
+        # both link every cell against it.
+        run_cell(kc, threading_cell)
+        time.sleep(1)
+        warm_loaded = statistics.median(run_cell(kc, "6 * 7")[0] for _ in range(WARM))
     finally:
         stop(km, kc)
     threading_first = first_threading_cell(name, threading_cell, pause=0)
     threading_paused = first_threading_cell(name, threading_cell, pause=PAUSE)
-    return {"start": first, "warm": warm, "threading": threading_first, "paused": threading_paused}
+    return {
+        "start": first,
+        "warm": warm,
+        "warm_loaded": warm_loaded,
+        "threading": threading_first,
+        "paused": threading_paused,
+    }
 
 
 def first_threading_cell(name: str, threading_cell: str, pause: float) -> float:
@@ -139,7 +152,8 @@ def main() -> int:
 
     rows = [
         ("kernel start -> first result (`6 * 7`)", "start"),
-        ("warm cell `6 * 7`", "warm"),
+        ("warm cell `6 * 7` (evcxr_jupyter with no dependency)", "warm"),
+        ("warm cell `6 * 7`, both kernels using `threading`", "warm_loaded"),
         ("first cell using `threading` in a fresh kernel", "threading"),
         (f"the same, {PAUSE} s after the kernel's first cell", "paused"),
     ]
