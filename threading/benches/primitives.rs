@@ -9,15 +9,11 @@ use std::process::Command;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
-/// Best-of-`rounds` nanoseconds per operation of `f(n)`.
-fn per_op(rounds: usize, n: u64, mut f: impl FnMut(u64)) -> f64 {
-    (0..rounds)
-        .map(|_| {
-            let start = Instant::now();
-            f(n);
-            start.elapsed().as_nanos() as f64 / n as f64
-        })
-        .fold(f64::INFINITY, f64::min)
+/// Nanoseconds per operation of one run of `f(n)`.
+fn per_op(n: u64, f: impl FnOnce(u64)) -> f64 {
+    let start = Instant::now();
+    f(n);
+    start.elapsed().as_nanos() as f64 / n as f64
 }
 
 type Workload<'a> = &'a dyn Fn(u64);
@@ -34,7 +30,7 @@ fn interleaved(
     let mut best = vec![f64::INFINITY; peers.len() + 1];
     for _ in 0..rounds {
         for (i, f) in std::iter::once(ours).chain(peers.iter().map(|(_, f)| *f)).enumerate() {
-            best[i] = best[i].min(per_op(1, n, f));
+            best[i] = best[i].min(per_op(n, f));
         }
     }
     (best[0], peers.iter().zip(&best[1..]).map(|((name, _), ns)| (*name, *ns)).collect())

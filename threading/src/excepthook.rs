@@ -78,7 +78,7 @@ pub fn set_excepthook<F>(hook: F)
 where
     F: Fn(&ExceptHookArgs) + Send + Sync + 'static,
 {
-    *HOOK.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(hook));
+    restore_excepthook(Some(Arc::new(hook)));
 }
 
 /// The hook set by [`set_excepthook`], or `None` while the default [`excepthook`] is in use
@@ -115,7 +115,7 @@ pub fn restore_excepthook(hook: Option<ExceptHook>) {
 /// threading::reset_excepthook();
 /// ```
 pub fn reset_excepthook() {
-    *HOOK.write().unwrap_or_else(|e| e.into_inner()) = None;
+    restore_excepthook(None);
 }
 
 thread_local! {
