@@ -87,6 +87,11 @@ impl Bundle {
         CRATES.iter().find(|c| c.name == name).map(|c| self.root.join(c.folder))
     }
 
+    /// The crates every cell gets from the start: (package name, Cargo.toml configuration).
+    pub fn eager_deps(&self) -> Vec<(&'static str, String)> {
+        CRATES.iter().filter(|c| c.eager).map(|c| (c.name, self.dep_config(c))).collect()
+    }
+
     /// `:dep` lines for the crates every cell gets from the start.
     pub fn eager_dep_commands(&self) -> String {
         CRATES.iter().filter(|c| c.eager).map(|c| self.dep_command(c)).collect()
@@ -98,21 +103,19 @@ impl Bundle {
     }
 
     fn dep_command(&self, krate: &BundledCrate) -> String {
+        format!(":dep {} = {}\n", krate.name, self.dep_config(krate))
+    }
+
+    /// The crate's dependency configuration, `{ path = "...", <options> }`.
+    fn dep_config(&self, krate: &BundledCrate) -> String {
         let path = self.root.join(krate.folder);
         let options = if krate.options.is_empty() { String::new() } else { format!(", {}", krate.options) };
-        format!(":dep {} = {{ path = {:?}{options} }}\n", krate.name, path.display().to_string())
+        format!("{{ path = {:?}{options} }}", path.display().to_string())
     }
 
     /// `[dependencies]` lines for a standalone program using the bundled crates.
     pub fn cargo_dependencies(&self) -> String {
-        CRATES
-            .iter()
-            .map(|c| {
-                let path = self.root.join(c.folder);
-                let options = if c.options.is_empty() { String::new() } else { format!(", {}", c.options) };
-                format!("{} = {{ path = {:?}{options} }}\n", c.name, path.display().to_string())
-            })
-            .collect()
+        CRATES.iter().map(|c| format!("{} = {}\n", c.name, self.dep_config(c))).collect()
     }
 
     /// The package names of the bundled crates.

@@ -16,6 +16,7 @@ pub struct Environment {
     work: WorkDir,
     runtime_dir: tempfile::TempDir,
     rustc_version: String,
+    evcxr_config: EvcxrConfig,
 }
 
 impl Environment {
@@ -29,10 +30,13 @@ impl Environment {
             .prefix("threadlab-")
             .tempdir()
             .map_err(|e| KernelError::io(&std::env::temp_dir(), e))?;
-        let config_dir = runtime_dir.path().join("evcxr");
-        write_evcxr_config(&config_dir, work.path())?;
+        let evcxr_config =
+            EvcxrConfig { dir: runtime_dir.path().join("evcxr"), work: work.path().to_owned() };
+        evcxr_config.write(false)?;
+        let config_dir = evcxr_config.dir.clone();
         let core_rmeta = rustc_wrapper::prepare_core_rmeta(&cache);
-        let environment = Environment { bundle, work, runtime_dir, rustc_version: rustc_version() };
+        let environment =
+            Environment { bundle, work, runtime_dir, rustc_version: rustc_version(), evcxr_config };
         // SAFETY: the caller runs this before starting any thread; the process that runs cells
         // (and evcxr's cargo runs) inherit these.
         unsafe {
@@ -64,6 +68,11 @@ impl Environment {
         self.work.seed_others(count, self.bundle.hash())
     }
 
+    /// evcxr's settings file.
+    pub fn evcxr_config(&self) -> &EvcxrConfig {
+        &self.evcxr_config
+    }
+
     /// The side channel's socket.
     pub fn output_socket(&self) -> PathBuf {
         self.runtime_dir.path().join("out.sock")
@@ -80,19 +89,29 @@ impl Environment {
     }
 }
 
-/// evcxr's settings, read from `EVCXR_CONFIG_DIR/evcxr.toml` when it starts.
-fn write_evcxr_config(dir: &Path, work: &Path) -> Result<(), KernelError> {
-    std::fs::create_dir_all(dir).map_err(|e| KernelError::io(dir, e))?;
-    let opt_level = std::env::var("THREADLAB_OPT").unwrap_or_else(|_| "1".to_owned());
-    // Dependencies are linked as shared libraries so every cell sees the same `threading`
-    // statics (its thread registry, interrupt flags) rather than a copy per cell.
-    let config = format!(
-        "[evcxr]\ntmpdir = {:?}\nallow_static_linking = false\npreserve_vars_on_panic = true\n\
-         offline_mode = false\nopt_level = {opt_level:?}\n",
-        work.display().to_string()
-    );
-    let path = dir.join("evcxr.toml");
-    std::fs::write(&path, config).map_err(|e| KernelError::io(&path, e))
+/// evcxr's settings, read from `EVCXR_CONFIG_DIR/evcxr.toml` when a context starts.
+#[derive(Debug, Clone)]
+pub struct EvcxrConfig {
+    dir: PathBuf,
+    work: PathBuf,
+}
+
+impl EvcxrConfig {
+    /// Writes the settings; `offline` is cargo's `--offline` for the context's start (a cell's
+    /// `:offline` changes it afterwards).
+    pub fn write(&self, offline: bool) -> Result<(), KernelError> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| KernelError::io(&self.dir, e))?;
+        let opt_level = std::env::var("THREADLAB_OPT").unwrap_or_else(|_| "1".to_owned());
+        // Dependencies are linked as shared libraries so every cell sees the same `threading`
+        // statics (its thread registry, interrupt flags) rather than a copy per cell.
+        let config = format!(
+            "[evcxr]\ntmpdir = {:?}\nallow_static_linking = false\npreserve_vars_on_panic = true\n\
+             offline_mode = {offline}\nopt_level = {opt_level:?}\n",
+            self.work.display().to_string()
+        );
+        let path = self.dir.join("evcxr.toml");
+        std::fs::write(&path, config).map_err(|e| KernelError::io(&path, e))
+    }
 }
 
 fn rustc_version() -> String {

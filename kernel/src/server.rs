@@ -86,6 +86,7 @@ fn evaluation_setup(
         input_replies,
         session: session.clone(),
         work: environment.work_path().to_path_buf(),
+        evcxr_config: environment.evcxr_config().clone(),
         ready,
     };
     Ok((setup, interrupter))

@@ -143,7 +143,7 @@ fn seed(root: &Path, slot: &Path, bundle: &str) {
 }
 
 /// Copies `from/target` to `to/target` (through a staging folder), keeping modification times
-/// and leaving out the previous sessions' own crate (`ctx`) and compiled cells.
+/// and leaving out the previous sessions' own crate (`ctx`) and compiled cells, and the lock file.
 fn copy_target(from: &Path, to: &Path) -> std::io::Result<()> {
     let staging = to.join("target.seeding");
     let _ = std::fs::remove_dir_all(&staging);
@@ -155,6 +155,11 @@ fn copy_target(from: &Path, to: &Path) -> std::io::Result<()> {
     }
     std::fs::rename(&staging, to.join("target"))?;
     let _ = std::fs::remove_dir_all(&old);
+    // The lock file pins the bundled crates' dependencies, so the slot's first start resolves
+    // nothing (it starts offline).
+    if from.join("Cargo.lock").is_file() {
+        std::fs::copy(from.join("Cargo.lock"), to.join("Cargo.lock"))?;
+    }
     Ok(())
 }
 
@@ -221,6 +226,7 @@ mod tests {
         // slot-0 is held, slot-1 was created but never built: nothing to seed it from while busy.
         drop(_hold_slot_0);
         let seeding = WorkDir::acquire(cache.path(), "b1").unwrap(); // slot-0 again (free)
+        std::fs::write(seeding.path().join("Cargo.lock"), b"# pinned").unwrap();
         seeding.mark_built("b1");
         assert_eq!(seeding.seed_others(2, "b1"), 1);
         assert_eq!(seeding.seed_others(2, "b1"), 0, "slot-1 is built for b1 now");
@@ -228,6 +234,7 @@ mod tests {
         assert_eq!(std::fs::read(copied.join("libthreading-1.so")).unwrap(), b"dylib");
         assert_eq!(std::fs::metadata(copied.join("libthreading-1.so")).unwrap().modified().unwrap(), old);
         assert!(!copied.join("libctx.so").exists());
+        assert_eq!(std::fs::read(cache.path().join("work/slot-1/Cargo.lock")).unwrap(), b"# pinned");
         drop(seeding);
         // A kernel for another bundle taking slot-0 finds nothing built for it to copy.
         let other_bundle = WorkDir::acquire(cache.path(), "b2").unwrap();

@@ -18,8 +18,12 @@
 //!   `panic <len>\n<message>\n<location>` instead of being printed on stderr, so the kernel shows
 //!   one error with the message; panics on other threads go to the previous hook.
 //!
+//! It also holds what cells use directly: [`input`], [`clear_output`], and [`DebugDisplay`],
+//! which lets evcxr show a cell's value with one compile instead of two.
+//!
 //! Outside the kernel (no environment variable) nothing happens.
 
+use std::fmt;
 use std::io::{self, BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -190,3 +194,91 @@ pub fn input(prompt: &str) -> String {
     let _ = io::stdin().read_line(&mut line);
     line.trim_end_matches(['\n', '\r']).to_owned()
 }
+
+/// Shows a cell's final value as evcxr does by default: its `Debug` text as `text/plain`.
+///
+/// evcxr first compiles a cell that ends in an expression `e` as `(e).evcxr_display();`, the
+/// method crates made for evcxr offer for rich output, and when the value has no such method it
+/// compiles the cell a second time printing `{:?}`. The kernel imports this trait into every
+/// cell, so every `Debug` value has the method and the first compile already succeeds: the
+/// second compile (half of a small cell's time) is saved. A type's own (inherent)
+/// `evcxr_display` still wins over this blanket one, so rich output is unchanged, and a value
+/// without `Debug` still gets evcxr's own error.
+///
+/// ```
+/// use threading::agent::DebugDisplay;
+/// // Prints "EVCXR_BEGIN_CONTENT text/plain\n[1, 2]\nEVCXR_END_CONTENT".
+/// vec![1, 2].evcxr_display();
+/// ```
+pub trait DebugDisplay {
+    /// Prints the value's `Debug` text as an evcxr `text/plain` content block on stdout.
+    ///
+    /// ```
+    /// use threading::agent::DebugDisplay;
+    /// (6 * 7).evcxr_display();
+    /// ```
+    fn evcxr_display(&self);
+}
+
+impl<T: fmt::Debug + ?Sized> DebugDisplay for T {
+    fn evcxr_display(&self) {
+        // Formatted before the block starts, so a panicking `Debug` leaves no half block.
+        let text = format!("{self:?}");
+        let mut out = io::stdout().lock();
+        let written = out
+            .write_all(b"EVCXR_BEGIN_CONTENT text/plain\n")
+            .and_then(|()| out.write_all(text.as_bytes()))
+            .and_then(|()| out.write_all(b"\nEVCXR_END_CONTENT\n"));
+        if let Err(error) = written {
+            // What evcxr's own display does: the kernel can no longer be reached.
+            eprintln!("Failed to send content to parent: {error:?}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Imported in place of [`DebugDisplay`] when a notebook changes how values are shown
+/// (evcxr's `:fmt` or `:types`), so that evcxr's own display applies again.
+///
+/// Its `evcxr_display` exists for every type but cannot be called (it needs [`ShownByEvcxr`],
+/// which no type implements): evcxr's first compile fails on that call alone and evcxr falls
+/// back to printing the value with its format. A trait without the method would not do:
+/// rustc would then suggest importing [`DebugDisplay`], and evcxr reads such a suggestion as
+/// the cell's own error instead of falling back.
+///
+/// ```
+/// use threading::agent::NoDisplay;
+/// struct Page;
+/// impl Page {
+///     // A type's own method wins over the trait's.
+///     fn evcxr_display(&self) {}
+/// }
+/// Page.evcxr_display();
+/// ```
+pub trait NoDisplay {
+    /// Never callable: `Self` would have to implement [`ShownByEvcxr`].
+    ///
+    /// ```compile_fail
+    /// use threading::agent::NoDisplay;
+    /// 42.evcxr_display();
+    /// ```
+    fn evcxr_display(&self)
+    where
+        Self: ShownByEvcxr;
+}
+
+impl<T: ?Sized> NoDisplay for T {
+    fn evcxr_display(&self)
+    where
+        Self: ShownByEvcxr,
+    {
+    }
+}
+
+/// Implemented by no type: the bound that makes [`NoDisplay::evcxr_display`] uncallable.
+///
+/// ```compile_fail
+/// fn shown<T: threading::agent::ShownByEvcxr>() {}
+/// shown::<u8>();
+/// ```
+pub trait ShownByEvcxr {}

@@ -3,6 +3,7 @@
 use super::agent::AgentLink;
 use super::cell::{self, Cell};
 use super::diagnostics::CellError;
+use super::display::DisplaySettings;
 use super::frames::{Frame, Stream};
 use super::interrupt::{Interrupter, Interruption};
 use super::output::{EndCell, Event, RouterHandle};
@@ -36,6 +37,8 @@ pub struct Setup {
     pub session: crate::protocol::Session,
     /// The kernel's work folder (program cells build there).
     pub work: std::path::PathBuf,
+    /// evcxr's settings file (written again to start evcxr online after an offline failure).
+    pub evcxr_config: crate::environment::EvcxrConfig,
     /// Set once the engine has started (or failed to).
     pub ready: tokio::sync::watch::Sender<bool>,
 }
@@ -56,10 +59,35 @@ pub(super) struct Engine {
     bundle_ever_loaded: bool,
     /// The on-demand bundled crates already added in this process (by library name).
     lazy_loaded: Vec<&'static str>,
+    /// evcxr's display settings, which decide the display trait cells import.
+    display: DisplaySettings,
+    /// Whether rust-analyzer has analysed cell code in this session (see [`ANALYZER_WARM_UP`]).
+    analyzer_warm: bool,
 }
 
-/// How long the kernel must be idle before it loads the bundled crates on its own.
+/// How long the kernel must be idle before it does work nobody asked for yet.
 const IDLE_BEFORE_WARM_UP: Duration = Duration::from_millis(300);
+
+/// Work the engine does when idle.
+enum IdleWork {
+    /// Add the bundled crates (when the start could not).
+    LoadBundle,
+    /// Have rust-analyzer load the workspace and analyse typical cell code.
+    WarmAnalyzer,
+}
+
+/// Cell code rust-analyzer analyses while the kernel is idle (a completion request at its end):
+/// evcxr asks it for the type of every `let` of a cell, and the first such question otherwise
+/// costs seconds (loading the workspace, resolving names in the standard library and the
+/// bundled crates, inferring their types). Cells with no `let` never ask.
+const ANALYZER_WARM_UP: &str = "let numbers = vec![1, 2, 3];\n\
+    let text = String::from(\"warm\");\n\
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(numbers));\n";
+
+/// The same for the bundled `threading` crate, once it is loaded.
+const ANALYZER_WARM_UP_THREADING: &str = "let lock = threading::Lock::new();\n\
+    let worker = threading::Thread::new(move || { let _ = (&shared, &lock, &text); });\n\
+    worker.";
 
 /// Names that need the bundled crates: the crate, and the helpers imported into every cell.
 const BUNDLE_NAMES: &[&str] = &["threading", "input", "clear_output"];
@@ -78,19 +106,21 @@ pub(super) fn run(setup: Setup, jobs: Receiver<Job>) {
     };
     engine.setup.ready.send_replace(true);
     loop {
-        // Load the bundled crates while nobody waits (rust-analyzer reloads everything when
-        // dependencies change, seconds of work); a cell that needs them first loads them itself.
-        let job = if engine.bundle_loaded || engine.bootstrap_error.is_some() {
-            jobs.recv().ok()
-        } else {
-            match jobs.recv_timeout(IDLE_BEFORE_WARM_UP) {
+        // Work nobody waits for is done when the kernel has been idle a moment: loading the
+        // bundled crates if the start could not, then rust-analyzer's first analysis.
+        let job = match engine.idle_work() {
+            None => jobs.recv().ok(),
+            Some(work) => match jobs.recv_timeout(IDLE_BEFORE_WARM_UP) {
                 Ok(job) => Some(job),
                 Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
-                    engine.bootstrap();
+                    match work {
+                        IdleWork::LoadBundle => engine.bootstrap(),
+                        IdleWork::WarmAnalyzer => engine.warm_analyzer(),
+                    }
                     continue;
                 }
                 Err(crossbeam_channel::RecvTimeoutError::Disconnected) => None,
-            }
+            },
         };
         let Some(job) = job else { return };
         match job {
@@ -113,7 +143,9 @@ pub(super) fn run(setup: Setup, jobs: Receiver<Job>) {
 /// Starts evcxr and loads the bundled crates, then builds them for program cells too.
 pub(super) fn prebuild(setup: Setup) -> Result<(), String> {
     let mut engine = Engine::start(setup).map_err(|failed| failed.1)?;
-    engine.bootstrap();
+    if !engine.bundle_loaded {
+        engine.bootstrap();
+    }
     engine.bootstrap_error.take().map_or(Ok(()), Err)?;
     // The on-demand crates (the grader) too, so their first use in a session is fast as well.
     for (lib, dep) in engine.setup.bundle.lazy_crates() {
@@ -140,18 +172,46 @@ fn fail_all(jobs: &Receiver<Job>, message: &str) {
 }
 
 impl Engine {
-    /// Starts evcxr (its child process, rust-analyzer, a first compile).
+    /// Starts evcxr (its child process, rust-analyzer, a first compile) with the bundled crates
+    /// as dependencies from the first compile, which also starts the agent; without them if
+    /// they cannot be built (cells then get the reason when they name them).
     fn start(setup: Setup) -> Result<Engine, Box<(Setup, String)>> {
         let started = Instant::now();
-        let (ctx, outputs) = match CommandContext::new() {
-            Ok(pair) => pair,
+        let display = DisplaySettings::default();
+        let deps = setup.bundle.eager_deps();
+        let deps: Vec<(&str, &str)> = deps.iter().map(|(name, config)| (*name, config.as_str())).collect();
+        let start_code = agent_start_code(&display);
+        // Offline first: the work folder's lock file pins the bundled crates' dependencies, and
+        // cargo's local index resolves whatever it lacks without the network.
+        let with_bundle = |offline: bool| {
+            setup.evcxr_config.write(offline).map_err(|e| e.to_string())?;
+            CommandContext::with_start(&deps, &start_code).map_err(|e| e.to_string())
+        };
+        let mut bootstrap_error = None;
+        let started_with_bundle = with_bundle(true).or_else(|offline_error| {
+            tracing::info!("offline start failed ({offline_error}); trying online");
+            with_bundle(false)
+        });
+        let (mut ctx, outputs, bundled) = match started_with_bundle {
+            Ok((ctx, outputs)) => (ctx, outputs, true),
             Err(error) => {
-                return Err(Box::new((
-                    setup,
-                    format!("the Rust evaluation engine (evcxr) could not start: {error}"),
-                )));
+                let error = format!("could not load the bundled crates: {error}");
+                tracing::error!("{error}");
+                bootstrap_error = Some(error);
+                let plain = setup.evcxr_config.write(false).map_err(|e| e.to_string()).and_then(|()| {
+                    CommandContext::new().map_err(|error| {
+                        format!("the Rust evaluation engine (evcxr) could not start: {error}")
+                    })
+                });
+                match plain {
+                    Ok((ctx, outputs)) => (ctx, outputs, false),
+                    Err(message) => return Err(Box::new((setup, message))),
+                }
             }
         };
+        if bundled && let Err(error) = ctx.execute(":offline 0") {
+            tracing::warn!("could not leave offline mode: {error}");
+        }
         // Lines evcxr could not attribute (when the side channel is missing) are still output.
         for (receiver, stream) in [(outputs.stdout, Stream::Stdout), (outputs.stderr, Stream::Stderr)] {
             let router = setup.router.clone();
@@ -170,13 +230,50 @@ impl Engine {
             pid,
             next_cell: 0,
             next_sync: 0,
-            bootstrap_error: None,
-            bundle_loaded: false,
-            bundle_ever_loaded: false,
+            bootstrap_error,
+            bundle_loaded: bundled,
+            bundle_ever_loaded: bundled,
             lazy_loaded: Vec::new(),
+            display,
+            analyzer_warm: false,
         };
-        tracing::info!("evcxr started in {:?}", started.elapsed());
+        if bundled {
+            engine.bundle_ready();
+        }
+        tracing::info!("evcxr started in {:?} (bundled crates: {bundled})", started.elapsed());
         Ok(engine)
+    }
+
+    /// What to do when the kernel is idle, if anything.
+    fn idle_work(&self) -> Option<IdleWork> {
+        if !self.bundle_loaded && self.bootstrap_error.is_none() {
+            Some(IdleWork::LoadBundle)
+        } else if !self.analyzer_warm {
+            Some(IdleWork::WarmAnalyzer)
+        } else {
+            None
+        }
+    }
+
+    /// Has rust-analyzer analyse [`ANALYZER_WARM_UP`] (and [`ANALYZER_WARM_UP_THREADING`]).
+    fn warm_analyzer(&mut self) {
+        let started = Instant::now();
+        let code = if self.bundle_loaded {
+            format!("{ANALYZER_WARM_UP}{ANALYZER_WARM_UP_THREADING}")
+        } else {
+            format!("{ANALYZER_WARM_UP}shared.")
+        };
+        let _ = self.ctx.completions(&code, code.len());
+        self.analyzer_warm = true;
+        tracing::info!("rust-analyzer warmed up in {:?}", started.elapsed());
+    }
+
+    /// Records that the bundled crates are built and waits for the agent they started.
+    fn bundle_ready(&self) {
+        crate::workdir::mark_built(&self.setup.work, self.setup.bundle.hash());
+        if !self.setup.agent.wait_connected(self.pid, Duration::from_secs(2)) {
+            tracing::warn!("the threading agent did not connect");
+        }
     }
 
     fn child_pid(&self) -> u32 {
@@ -187,8 +284,8 @@ impl Engine {
     /// the process that runs cells.
     fn bootstrap(&mut self) {
         let started = Instant::now();
-        // `input` and `clear_output` as in IPython, for every cell.
-        let start = "use threading::agent::{clear_output, input};\nthreading::agent::start();";
+        let start = agent_start_code(&self.display);
+        let start = start.as_str();
         let result = if self.bundle_loaded {
             self.ctx.execute(start)
         } else {
@@ -214,10 +311,7 @@ impl Engine {
                 self.bootstrap_error = None;
                 self.bundle_loaded = true;
                 self.bundle_ever_loaded = true;
-                crate::workdir::mark_built(&self.setup.work, self.setup.bundle.hash());
-                if !self.setup.agent.wait_connected(self.pid, Duration::from_secs(2)) {
-                    tracing::warn!("the threading agent did not connect");
-                }
+                self.bundle_ready();
                 tracing::info!("bundled crates loaded in {:?}", started.elapsed());
             }
             Err(error) => {
@@ -344,6 +438,10 @@ impl Engine {
             // `:clear` drops evcxr's dependencies: load the bundle again when it is needed.
             self.bundle_loaded = false;
         }
+        if code.lines().any(|line| [":dep", ":clear"].iter().any(|c| line.trim_start().starts_with(c))) {
+            // New dependencies make rust-analyzer reload: warm it again when idle.
+            self.analyzer_warm = false;
+        }
         self.load_bundle_if_named(code);
         self.add_named_crates(code);
         let cell = self.begin(job);
@@ -375,6 +473,12 @@ impl Engine {
         let error = match result {
             Ok(outputs) => {
                 extra.extend(command_outputs(&outputs));
+                if self.display.follow(code) && self.bundle_loaded {
+                    let import = self.display.import();
+                    if let Err(error) = self.ctx.execute(&import) {
+                        tracing::warn!("could not switch how values are shown: {error}");
+                    }
+                }
                 if flags.panicked {
                     Some(match (panic, flags.panic) {
                         (Some(panic), _) => CellError::panic(&panic.message, &panic.location),
@@ -499,6 +603,15 @@ impl Engine {
             }
         }
     }
+}
+
+/// The code that starts the agent in the process that runs cells, with what every cell imports:
+/// `input` and `clear_output` as in IPython, and the trait that shows values.
+fn agent_start_code(display: &DisplaySettings) -> String {
+    format!(
+        "use threading::agent::{{clear_output, input}};\n{}\nthreading::agent::start();",
+        display.import()
+    )
 }
 
 /// Whether `code` contains `name` as a whole identifier.

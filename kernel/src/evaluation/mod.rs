@@ -7,6 +7,7 @@
 pub mod agent;
 pub mod cell;
 pub mod diagnostics;
+mod display;
 mod engine;
 pub mod frames;
 pub mod interpose;
