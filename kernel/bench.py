@@ -8,7 +8,10 @@ Rows (median of ROUNDS runs, each kernel in turn so both see the same machine lo
   * first threading cell: in a fresh, ready kernel that has just run `1`, the first cell that
     uses `threading`, sent at once (evcxr_jupyter needs `:dep threading = { path = ... }` in it;
     threadlab-kernel needs nothing);
-  * the same after a pause of PAUSE seconds, as when a reader runs a notebook's cells.
+  * the same after a pause of PAUSE seconds, as when a reader runs a notebook's cells;
+  * first cell with a `let`: the same two rows for a cell that defines a `threading` variable
+    (evcxr asks rust-analyzer for its type: the first such question loads rust-analyzer's
+    analysis, which threadlab-kernel otherwise does while idle), after LET_PAUSE seconds.
 
 Usage: python kernel/bench.py --threadlab BIN --evcxr BIN --bundle DIR [--rounds N] [--markdown FILE]
 (kernel/bench.sh installs evcxr_jupyter and calls this).
@@ -32,6 +35,7 @@ from jupyter_client.manager import KernelManager
 
 WARM = 5
 PAUSE = 5
+LET_PAUSE = 10
 
 
 def write_kernelspec(root: Path, name: str, argv: list[str]) -> None:
@@ -87,7 +91,7 @@ def stop(km, kc) -> None:
     km.shutdown_kernel(now=False)
 
 
-def measure(name: str, threading_cell: str) -> dict[str, float]:
+def measure(name: str, threading_cell: str, let_cell: str) -> dict[str, float]:
     km, kc, started = start(name)
     try:
         run_cell(kc, "6 * 7")
@@ -100,18 +104,18 @@ def measure(name: str, threading_cell: str) -> dict[str, float]:
         warm_loaded = statistics.median(run_cell(kc, "6 * 7")[0] for _ in range(WARM))
     finally:
         stop(km, kc)
-    threading_first = first_threading_cell(name, threading_cell, pause=0)
-    threading_paused = first_threading_cell(name, threading_cell, pause=PAUSE)
     return {
         "start": first,
         "warm": warm,
         "warm_loaded": warm_loaded,
-        "threading": threading_first,
-        "paused": threading_paused,
+        "threading": first_cell(name, threading_cell, pause=0),
+        "paused": first_cell(name, threading_cell, pause=PAUSE),
+        "let": first_cell(name, let_cell, pause=0),
+        "let_paused": first_cell(name, let_cell, pause=LET_PAUSE),
     }
 
 
-def first_threading_cell(name: str, threading_cell: str, pause: float) -> float:
+def first_cell(name: str, threading_cell: str, pause: float) -> float:
     km, kc, _ = start(name)
     try:
         run_cell(kc, "1")
@@ -136,15 +140,16 @@ def main() -> int:
     os.environ["JUPYTER_PATH"] = str(specs)
 
     cell = "threading::current_thread().name()"
+    let_cell = "let worker = threading::Thread::new(|| ());\nworker.name()"
     dep = f':dep threading = {{ path = "{args.bundle}" }}\n'
     results: dict[str, list[dict[str, float]]] = {"threadlab": [], "evcxr": []}
     try:
         for round_ in range(1, args.rounds + 1):
-            for kernel, name, threading_cell in [
-                ("threadlab", "bench-threadlab", cell),
-                ("evcxr", "bench-evcxr", dep + cell),
+            for kernel, name, threading_cell, let_threading_cell in [
+                ("threadlab", "bench-threadlab", cell, let_cell),
+                ("evcxr", "bench-evcxr", dep + cell, dep + let_cell),
             ]:
-                row = measure(name, threading_cell)
+                row = measure(name, threading_cell, let_threading_cell)
                 results[kernel].append(row)
                 print(f"round {round_} {kernel:9}: " + ", ".join(f"{k} {v:.2f}s" for k, v in row.items()), flush=True)
     finally:
@@ -156,6 +161,8 @@ def main() -> int:
         ("warm cell `6 * 7`, both kernels using `threading`", "warm_loaded"),
         ("first cell using `threading` in a fresh kernel", "threading"),
         (f"the same, {PAUSE} s after the kernel's first cell", "paused"),
+        ("first cell with a `let` of a `threading` value, fresh kernel", "let"),
+        (f"the same, {LET_PAUSE} s after the kernel's first cell", "let_paused"),
     ]
     table = [
         "| measurement | threadlab-kernel | evcxr_jupyter 0.22 | threadlab / evcxr |",

@@ -52,6 +52,17 @@ impl Cell {
 /// Whether the Rust in `code` (ignoring `:command` lines) ends in an expression without a
 /// semicolon, which evcxr displays as the cell's value.
 pub fn ends_with_expression(code: &str) -> bool {
+    cell_body(code).and_then(|body| body.tail_expr()).is_some()
+}
+
+/// Whether the Rust in `code` has a top-level `let`: evcxr then asks rust-analyzer for the new
+/// variables' types (and only then).
+pub fn declares_variables(code: &str) -> bool {
+    cell_body(code).is_some_and(|body| body.statements().any(|s| matches!(s, ast::Stmt::LetStmt(_))))
+}
+
+/// The cell's Rust (without `:command` lines) parsed as the body of a function, as evcxr sees it.
+fn cell_body(code: &str) -> Option<ast::StmtList> {
     let rust: String = code
         .lines()
         .map(|line| if line.trim_start().starts_with(':') { "" } else { line })
@@ -59,13 +70,7 @@ pub fn ends_with_expression(code: &str) -> bool {
         .join("\n");
     let wrapped = format!("fn evcxr_cell() {{\n{rust}\n}}");
     let file = SourceFile::parse(&wrapped, Edition::Edition2024).tree();
-    file.syntax()
-        .children()
-        .find_map(ast::Fn::cast)
-        .and_then(|f| f.body())
-        .and_then(|b| b.stmt_list())
-        .and_then(|s| s.tail_expr())
-        .is_some()
+    file.syntax().children().find_map(ast::Fn::cast).and_then(|f| f.body()).and_then(|b| b.stmt_list())
 }
 
 /// Whether a program cell's source defines its own `fn main`.
@@ -89,6 +94,16 @@ mod tests {
         assert!(!ends_with_expression("let x = 1;"));
         assert!(!ends_with_expression("println!(\"a\");"));
         assert!(!ends_with_expression("fn f() {}"));
+    }
+
+    #[test]
+    fn variable_declarations() {
+        assert!(declares_variables("let x = 1;"));
+        assert!(declares_variables(":dep foo\nlet (a, b) = (1, 2);\na + b"));
+        assert!(!declares_variables("6 * 7"));
+        assert!(!declares_variables("{ let hidden = 1; hidden }"));
+        assert!(!declares_variables("fn f() { let inner = 1; }"));
+        assert!(!declares_variables(":vars"));
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub(super) struct Engine {
     display: DisplaySettings,
     /// Whether rust-analyzer has analysed cell code in this session (see [`ANALYZER_WARM_UP`]).
     analyzer_warm: bool,
+    /// Signalled when the warm-up running in the background ends.
+    warming: Option<Receiver<()>>,
 }
 
 /// How long the kernel must be idle before it does work nobody asked for yet.
@@ -130,10 +132,12 @@ pub(super) fn run(setup: Setup, jobs: Receiver<Job>) {
             }
             Job::Complete { code, cursor, reply } => {
                 engine.load_bundle_if_named(&code);
+                engine.finish_warm_up();
                 let _ = reply.send(engine.complete(&code, cursor));
             }
             Job::Inspect { code, cursor, reply } => {
                 engine.load_bundle_if_named(&code);
+                engine.finish_warm_up();
                 let _ = reply.send(engine.inspect(&code, cursor));
             }
         }
@@ -236,6 +240,7 @@ impl Engine {
             lazy_loaded: Vec::new(),
             display,
             analyzer_warm: false,
+            warming: None,
         };
         if bundled {
             engine.bundle_ready();
@@ -255,7 +260,8 @@ impl Engine {
         }
     }
 
-    /// Has rust-analyzer analyse [`ANALYZER_WARM_UP`] (and [`ANALYZER_WARM_UP_THREADING`]).
+    /// Has rust-analyzer analyse [`ANALYZER_WARM_UP`] (and [`ANALYZER_WARM_UP_THREADING`]) in
+    /// the background.
     fn warm_analyzer(&mut self) {
         let started = Instant::now();
         let code = if self.bundle_loaded {
@@ -263,9 +269,31 @@ impl Engine {
         } else {
             format!("{ANALYZER_WARM_UP}shared.")
         };
-        let _ = self.ctx.completions(&code, code.len());
+        // On a thread of rust-analyzer's own: cells that need no analysis run meanwhile, and a
+        // cell that does cancels it and reuses what it computed.
+        match self.ctx.analyse_in_background(&code, code.len()) {
+            Ok(analysis) => {
+                let (done, warming) = crossbeam_channel::bounded(1);
+                let _ =
+                    std::thread::Builder::new().name("threadlab-analysis-warm-up".into()).spawn(move || {
+                        let _ = analysis.join();
+                        tracing::info!("rust-analyzer's warm-up ended after {:?}", started.elapsed());
+                        let _ = done.send(());
+                    });
+                self.warming = Some(warming);
+            }
+            Err(error) => tracing::debug!("rust-analyzer's warm-up did not start: {error}"),
+        }
         self.analyzer_warm = true;
-        tracing::info!("rust-analyzer warmed up in {:?}", started.elapsed());
+    }
+
+    /// Waits for the warm-up before anything that asks rust-analyzer: a question would cancel it
+    /// and throw away the query it is in the middle of (the standard library's name resolution,
+    /// say), so waiting is quicker than starting over.
+    fn finish_warm_up(&mut self) {
+        if let Some(warming) = self.warming.take() {
+            let _ = warming.recv();
+        }
     }
 
     /// Records that the bundled crates are built and waits for the agent they started.
@@ -395,6 +423,7 @@ impl Engine {
     /// `?path`: IPython's pager, with rust-analyzer's documentation of `path`.
     fn page(&mut self, job: &ExecuteJob, subject: &str) -> ExecuteOutcome {
         self.load_bundle_if_named(subject);
+        self.finish_warm_up();
         self.begin(job);
         let found = self.inspect(subject, subject.chars().count());
         if found.found {
@@ -444,6 +473,9 @@ impl Engine {
         }
         self.load_bundle_if_named(code);
         self.add_named_crates(code);
+        if cell::declares_variables(code) {
+            self.finish_warm_up();
+        }
         let cell = self.begin(job);
         let _ = self.setup.agent.take_panic();
         self.setup.interrupter.begin(cell);

@@ -236,6 +236,19 @@ Panic detected. Here's some useful information if you're filing a bug report.
     /// function requires &mut self because it mutates internal state in order to determine
     /// completions. It also assumes exclusive access to those resources. However there should be
     /// any visible side effects.
+    /// Has rust-analyzer compute the completions of `src` at `position` on a thread of its own
+    /// and returns at once (see [`EvalContext`]'s `analyse_in_background`): a warm-up.
+    pub fn analyse_in_background(
+        &mut self,
+        src: &str,
+        position: usize,
+    ) -> Result<std::thread::JoinHandle<()>> {
+        let (user_code, code_info) = CodeBlock::from_original_user_code(src);
+        let (non_command_code, state, _errors) = self.prepare_for_analysis(user_code)?;
+        self.eval_context
+            .analyse_in_background(non_command_code, state, &code_info.nodes, position)
+    }
+
     pub fn completions(&mut self, src: &str, position: usize) -> Result<Completions> {
         let (user_code, code_info) = CodeBlock::from_original_user_code(src);
         if let Some((segment, offset)) = user_code.command_containing_user_offset(position) {

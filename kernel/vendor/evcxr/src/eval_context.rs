@@ -579,6 +579,26 @@ impl EvalContext {
         Ok(outputs)
     }
 
+    /// Like [`EvalContext::completions`], but rust-analyzer computes them on a thread of its
+    /// own and nothing waits for the result: the work a first analysis costs (loading, name
+    /// resolution, inference) is done while the caller goes on, e.g. evaluating code that needs
+    /// no analysis.
+    pub(crate) fn analyse_in_background(
+        &mut self,
+        user_code: CodeBlock,
+        mut state: ContextState,
+        nodes: &[SyntaxNode],
+        offset: usize,
+    ) -> Result<std::thread::JoinHandle<()>> {
+        state.config.display_final_expression = false;
+        state.config.expand_use_statements = false;
+        let user_code = state.apply(user_code, nodes)?;
+        let code = state.analysis_code(user_code);
+        let wrapped_offset = code.user_offset_to_output_offset(offset)?;
+        self.analyzer.set_source(code.code_string())?;
+        Ok(self.analyzer.analyse_in_background(wrapped_offset))
+    }
+
     pub(crate) fn completions(
         &mut self,
         user_code: CodeBlock,
