@@ -363,21 +363,21 @@ impl Engine {
         }
         match Cell::parse(&job.code) {
             Ok(Cell::Rust(code)) => {
-                let mut outcome = self.execute_rust(job, &code);
+                let mut outcome = self.execute_rust(CellOrigin::of(job), &code);
                 if outcome.error.is_none() {
                     outcome.user_expressions = self.user_expressions(job);
                 }
                 outcome
             }
             Ok(Cell::Program { source, timeout }) => {
-                let cell = self.begin(job);
+                let cell = self.begin(CellOrigin::of(job));
                 self.setup.interrupter.begin_program(cell);
                 let error = program::run(&self.setup, &self.setup.work, &source, timeout).err();
                 self.setup.interrupter.end();
                 self.finish(false, Vec::new(), error)
             }
             Err(message) => {
-                self.begin(job);
+                self.begin(CellOrigin::of(job));
                 let error = CellError::new("UsageError", &message, &[]);
                 self.finish(false, Vec::new(), Some(error))
             }
@@ -390,18 +390,9 @@ impl Engine {
     fn user_expressions(&mut self, job: &ExecuteJob) -> serde_json::Map<String, Value> {
         let mut results = serde_json::Map::new();
         for (name, expression) in &job.user_expressions {
-            let (reply, _) = tokio::sync::oneshot::channel();
             let code = format!("&({expression})");
-            let probe = ExecuteJob {
-                request: job.request.clone(),
-                code: code.clone(),
-                silent: true,
-                allow_stdin: false,
-                count: job.count,
-                user_expressions: Vec::new(),
-                reply,
-            };
-            let outcome = self.execute_rust(&probe, &code);
+            let probe = CellOrigin { silent: true, allow_stdin: false, ..CellOrigin::of(job) };
+            let outcome = self.execute_rust(probe, &code);
             let result = match outcome.error {
                 None => json!({
                     "status": "ok",
@@ -424,7 +415,7 @@ impl Engine {
     fn page(&mut self, job: &ExecuteJob, subject: &str) -> ExecuteOutcome {
         self.load_bundle_if_named(subject);
         self.finish_warm_up();
-        self.begin(job);
+        self.begin(CellOrigin::of(job));
         let found = self.inspect(subject, subject.chars().count());
         if found.found {
             let mut outcome = self.finish(false, Vec::new(), None);
@@ -440,12 +431,12 @@ impl Engine {
         }
     }
 
-    fn begin(&mut self, job: &ExecuteJob) -> u64 {
+    fn begin(&mut self, origin: CellOrigin) -> u64 {
         self.next_cell += 1;
         self.setup.router.send(Event::BeginCell {
-            parent: Box::new(job.request.clone()),
-            silent: job.silent,
-            count: job.count,
+            parent: Box::new(origin.request.clone()),
+            silent: origin.silent,
+            count: origin.count,
         });
         self.next_cell
     }
@@ -462,7 +453,7 @@ impl Engine {
         }
     }
 
-    fn execute_rust(&mut self, job: &ExecuteJob, code: &str) -> ExecuteOutcome {
+    fn execute_rust(&mut self, origin: CellOrigin, code: &str) -> ExecuteOutcome {
         if code.lines().any(|line| line.trim_start().starts_with(":clear")) {
             // `:clear` drops evcxr's dependencies: load the bundle again when it is needed.
             self.bundle_loaded = false;
@@ -476,13 +467,13 @@ impl Engine {
         if cell::declares_variables(code) {
             self.finish_warm_up();
         }
-        let cell = self.begin(job);
+        let cell = self.begin(origin);
         let _ = self.setup.agent.take_panic();
         self.setup.interrupter.begin(cell);
         let result = {
             let setup = &self.setup;
             let mut callbacks = EvalCallbacks {
-                input_reader: &|request| read_input(setup, job, &request.prompt, request.is_password),
+                input_reader: &|request| read_input(setup, origin, &request.prompt, request.is_password),
             };
             self.ctx.execute_with_callbacks(code, &mut callbacks)
         };
@@ -696,21 +687,44 @@ fn command_outputs(outputs: &EvalOutputs) -> Vec<(String, Value)> {
     extra
 }
 
+/// The request code runs for: a cell's own, or a `user_expressions` probe made from it.
+#[derive(Clone, Copy)]
+struct CellOrigin<'a> {
+    /// Parent of every output.
+    request: &'a Message,
+    /// Publish nothing.
+    silent: bool,
+    /// Whether `input_request` may be sent.
+    allow_stdin: bool,
+    /// The execution count shown with its result.
+    count: usize,
+}
+
+impl<'a> CellOrigin<'a> {
+    fn of(job: &'a ExecuteJob) -> Self {
+        CellOrigin {
+            request: &job.request,
+            silent: job.silent,
+            allow_stdin: job.allow_stdin,
+            count: job.count,
+        }
+    }
+}
+
 /// Answers `evcxr_input::get_string` with an `input_request` on the stdin channel.
-fn read_input(setup: &Setup, job: &ExecuteJob, prompt: &str, password: bool) -> String {
+fn read_input(setup: &Setup, origin: CellOrigin, prompt: &str, password: bool) -> String {
     // Show what the cell printed before asking.
     setup.router.flush(Duration::from_millis(500));
     let whole_prompt = setup.router.flags().input_prompt;
     let prompt = whole_prompt.as_deref().unwrap_or(prompt);
-    if !job.allow_stdin {
+    if !origin.allow_stdin {
         return String::new();
     }
     while setup.input_replies.try_recv().is_ok() {}
-    let request: &Message = &job.request;
     let message = setup.session.message(
         "input_request",
         json!({ "prompt": prompt, "password": password }),
-        Some(request),
+        Some(origin.request),
     );
     setup.stdin_out.send(message);
     loop {
