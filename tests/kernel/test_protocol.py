@@ -119,6 +119,37 @@ def test_kernel_info_and_comm_info(kernel):
     assert reply["content"] == {"status": "ok", "comms": {}}
 
 
+def test_is_complete_asks_for_more_where_rust_continues(kernel):
+    def status(code):
+        kernel.kc.is_complete(code)
+        return kernel.kc.get_shell_msg(timeout=30)["content"]["status"]
+
+    for code in ["let total = 1 +", "let lock =", "#[derive(Debug)]", "if ready {} else", "fn f() {"]:
+        assert status(code) == "incomplete", code
+    for code in ["use std::collections::HashMap", "let total = 1 +\n    2;", "#[derive(Debug)]\nstruct P;"]:
+        assert status(code) == "complete", code
+    for code in ["a b c", "let x = 1\nlet y = 2;", "fn f() }"]:
+        assert status(code) == "invalid", code
+
+
+def test_inspect_finds_the_name_near_the_cursor(kernel):
+    def inspected(code, cursor):
+        kernel.kc.inspect(code, cursor)
+        content = kernel.kc.get_shell_msg(timeout=120)["content"]
+        assert content["status"] == "ok"
+        return content["found"], content["data"].get("text/plain", "")
+
+    code = "threading::Lock::new().acquire(true, 1.0)"
+    found, text = inspected(code, code.index("::Lock") + 1)  # between the colons
+    assert found and "Lock" in text
+    found, text = inspected(code, code.index(", ") + 1)  # between the call's arguments
+    assert found and "acquire" in text
+    found, text = inspected(code, code.index("true") + 2)  # on a name in them: that name
+    assert found and "bool" in text
+    found, _ = inspected("1 + 2", 2)
+    assert not found
+
+
 def test_busy_comes_within_a_second_and_user_expressions_are_an_object(kernel):
     sent = time.monotonic()
     msg_id = kernel.send_execute("std::thread::sleep(std::time::Duration::from_millis(300));")

@@ -82,6 +82,48 @@ pub fn defines_main(source: &str) -> bool {
     })
 }
 
+/// Byte offsets of `code` to ask rust-analyzer about, best first, for an inspection at byte
+/// `cursor`: the end of the name the cursor is in (or, between a path's `::` or after a `.`,
+/// of the name that follows), the name just before the cursor, and the function whose call's
+/// parentheses the cursor is inside (IPython shows the callee's signature there).
+pub fn inspection_points(code: &str, cursor: usize) -> Vec<usize> {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    let name_end = |from: usize| from + code[from..].find(|c: char| !is_name(c)).unwrap_or(code.len() - from);
+    let cursor = cursor.min(code.len());
+    let mut points = Vec::new();
+    let after = code[cursor..].trim_start_matches([':', '.']);
+    let next = code.len() - after.len();
+    if after.starts_with(is_name) {
+        points.push(name_end(next));
+    }
+    let before = code[..cursor].trim_end_matches([':', '.']);
+    if before.ends_with(is_name) {
+        points.push(name_end(before.len()));
+    }
+    let mut depth = 0usize;
+    for (at, c) in code[..cursor].char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' if depth > 0 => depth -= 1,
+            '(' => {
+                let callee = code[..at].trim_end();
+                if callee.ends_with(is_name) {
+                    points.push(callee.len());
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+    let mut seen = Vec::new();
+    points.retain(|point| {
+        let new = !seen.contains(point);
+        seen.push(*point);
+        new
+    });
+    points
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +136,22 @@ mod tests {
         assert!(!ends_with_expression("let x = 1;"));
         assert!(!ends_with_expression("println!(\"a\");"));
         assert!(!ends_with_expression("fn f() {}"));
+    }
+
+    #[test]
+    fn inspection_points_prefer_the_name_at_the_cursor() {
+        let at = |code: &str, cursor: &str| inspection_points(code, code.find(cursor).unwrap());
+        // In a name, or right after it: its end.
+        assert_eq!(at("threading::Lock::new()", "ck"), [15]);
+        assert_eq!(inspection_points("threading::Lock", 15), [15]);
+        // Between a path's colons: the name after them, then the one before.
+        assert_eq!(inspection_points("threading::Lock", 10), [15, 9]);
+        // In a call's arguments: the name there, else the callee.
+        assert_eq!(at("lock.acquire(true, 5.0)", "true"), [17, 12]);
+        assert_eq!(at("lock.acquire(true, 5.0)", ", 5"), [17, 12]);
+        assert_eq!(at("f(g(x), y)", ", y"), [1]);
+        assert_eq!(at("x.len()", ".len"), [5, 1]);
+        assert_eq!(inspection_points("", 0), Vec::<usize>::new());
     }
 
     #[test]

@@ -606,25 +606,17 @@ impl Engine {
     }
 
     fn inspect(&mut self, code: &str, cursor: usize) -> InspectResult {
-        // Inspect the whole word under the cursor.
-        let mut byte = cursor_to_byte(code, cursor);
-        while let Some(c) = code[byte..].chars().next() {
-            if c.is_alphanumeric() || c == '_' {
-                byte += c.len_utf8();
-            } else {
-                break;
+        let byte = cursor_to_byte(code, cursor);
+        for point in cell::inspection_points(code, byte) {
+            match self.ctx.hover_at(code, point) {
+                Ok((plain, html)) if !plain.is_empty() && plain != "No documentation found" => {
+                    return InspectResult { found: true, plain, html };
+                }
+                Ok(_) => {}
+                Err(error) => tracing::debug!("inspection failed: {error}"),
             }
         }
-        match self.ctx.hover_at(code, byte) {
-            Ok((plain, html)) if !plain.is_empty() && plain != "No documentation found" => {
-                InspectResult { found: true, plain, html }
-            }
-            Ok(_) => InspectResult::default(),
-            Err(error) => {
-                tracing::debug!("inspection failed: {error}");
-                InspectResult::default()
-            }
-        }
+        InspectResult::default()
     }
 }
 

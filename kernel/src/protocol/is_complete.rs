@@ -1,6 +1,6 @@
 //! `is_complete`: whether a cell is ready to run, needs more lines, or cannot run.
 
-use ra_ap_syntax::{Edition, SourceFile, SyntaxKind};
+use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind, ast};
 
 /// The answer to `is_complete_request`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +14,9 @@ pub enum Completeness {
 }
 
 /// Judges `code`: evcxr `:commands` and `%%` cell magics are always complete; Rust code is
-/// incomplete while a bracket, string or block comment is open, invalid when a bracket closes
-/// nothing or the wrong thing, or when it does not parse as statements.
+/// incomplete while a bracket, string or block comment is open or when it stops where more is
+/// expected (after `=`, an operator, `.`, `else`, an attribute), invalid when a bracket closes
+/// nothing or the wrong thing, or when it cannot parse as statements whatever follows.
 pub fn is_complete(code: &str) -> Completeness {
     if code.trim_start().starts_with("%%") {
         return Completeness::Complete;
@@ -47,20 +48,56 @@ pub fn is_complete(code: &str) -> Completeness {
             _ => {}
         }
     }
+    // The end of the last token that is not a space or a comment.
+    let code_end = file
+        .syntax_node()
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+        .filter(|token| !token.kind().is_trivia())
+        .last()
+        .map_or(0, |token| usize::from(token.text_range().end()));
     let unterminated = file.errors().iter().any(|e| {
         let message = e.to_string();
-        message.contains("Missing trailing") || message.contains("unterminated")
+        let reaches_end = usize::from(e.range().end()) >= code_end;
+        message.contains("Missing trailing")
+            || message.contains("unterminated")
+            || (message.contains("Invalid raw string literal") && reaches_end)
     });
     if !open.is_empty() || unterminated {
-        return Completeness::Incomplete("    ".repeat(open.len().clamp(1, 8)));
+        return Completeness::Incomplete(indent(open.len()));
     }
     // Balanced: it must parse as the body of a function, as evcxr runs it.
-    let wrapped = format!("fn evcxr_cell() {{\n{rust}\n}}");
-    if SourceFile::parse(&wrapped, Edition::Edition2024).errors().is_empty() {
-        Completeness::Complete
-    } else {
-        Completeness::Invalid
+    const PREFIX: &str = "fn evcxr_cell() {\n";
+    let wrapped = format!("{PREFIX}{rust}\n}}");
+    let cell = SourceFile::parse(&wrapped, Edition::Edition2024);
+    let errors = cell.errors();
+    if errors.is_empty() {
+        return Completeness::Complete;
     }
+    // Where the parser stopped because the text ran out (`let x =`, `1 +`, `x.`, `else`, an
+    // attribute with no item yet), more lines are needed: Python's `if x:` or a decorator.
+    // An error before that point cannot be mended by typing on.
+    let end = PREFIX.len() + code_end;
+    if errors.iter().any(|e| usize::from(e.range().start()) < end) {
+        return Completeness::Invalid;
+    }
+    if errors.iter().all(|e| e.to_string() == "expected SEMICOLON") {
+        // A statement with no `;`: evcxr rejects `let x = 1` but runs an item such as
+        // `use std::collections::HashMap`.
+        let last_is_item = cell
+            .syntax_node()
+            .descendants()
+            .find_map(ast::BlockExpr::cast)
+            .and_then(|block| block.statements().last())
+            .is_some_and(|statement| matches!(statement, ast::Stmt::Item(_)));
+        return if last_is_item { Completeness::Complete } else { Completeness::Invalid };
+    }
+    Completeness::Incomplete(indent(open.len()))
+}
+
+/// Four spaces per open bracket, at least one level and at most eight.
+fn indent(open: usize) -> String {
+    "    ".repeat(open.clamp(1, 8))
 }
 
 #[cfg(test)]
@@ -77,6 +114,9 @@ mod tests {
             "",
             "%%program\nfn main(",
             "\"a { b\"",
+            "use std::collections::HashMap",
+            "#[derive(Debug)]\nstruct Point { x: i32 }",
+            "let total = 1 +\n    2;",
         ] {
             assert_eq!(is_complete(code), Completeness::Complete, "{code:?}");
         }
@@ -89,6 +129,18 @@ mod tests {
         assert!(matches!(is_complete("let s = \"abc"), Completeness::Incomplete(_)));
         assert!(matches!(is_complete("/* note"), Completeness::Incomplete(_)));
         assert!(matches!(is_complete("foo(1,"), Completeness::Incomplete(_)));
+        for code in [
+            "let x =",
+            "1 +",
+            "x.",
+            "if ready {} else",
+            "#[derive(Debug)]",
+            "fn f() ->",
+            "let s = r#\"raw",
+            "let x = // soon",
+        ] {
+            assert_eq!(is_complete(code), Completeness::Incomplete("    ".into()), "{code:?}");
+        }
     }
 
     #[test]
@@ -96,5 +148,10 @@ mod tests {
         assert_eq!(is_complete("fn f() }"), Completeness::Invalid);
         assert_eq!(is_complete("let v = [1, 2);"), Completeness::Invalid);
         assert_eq!(is_complete("let = ;"), Completeness::Invalid);
+        // The error is before the end: typing on cannot mend it.
+        assert_eq!(is_complete("a b c"), Completeness::Invalid);
+        assert_eq!(is_complete("let x = 1\nlet y = 2;"), Completeness::Invalid);
+        // evcxr rejects a `let` without its `;`.
+        assert_eq!(is_complete("let x = 1"), Completeness::Invalid);
     }
 }
