@@ -269,12 +269,27 @@ impl Kernel {
                     reply: tx,
                 });
                 let result = rx.await.unwrap_or_default();
+                // IPython's completion types, which JupyterLab shows beside each match.
+                let types: Vec<Value> = result
+                    .matches
+                    .iter()
+                    .zip(&result.kinds)
+                    .map(|(text, (kind, signature))| {
+                        json!({
+                            "start": result.cursor_start,
+                            "end": result.cursor_end,
+                            "text": text,
+                            "type": kind,
+                            "signature": signature,
+                        })
+                    })
+                    .collect();
                 json!({
                     "status": "ok",
                     "matches": result.matches,
                     "cursor_start": result.cursor_start,
                     "cursor_end": result.cursor_end,
-                    "metadata": {},
+                    "metadata": { "_jupyter_types_experimental": types },
                 })
             }
             Request::Inspect(inspect) => {

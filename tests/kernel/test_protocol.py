@@ -150,6 +150,23 @@ def test_inspect_finds_the_name_near_the_cursor(kernel):
     assert not found
 
 
+def test_completions_carry_their_kinds_for_jupyterlab(kernel):
+    code = "threading::Lo"
+    kernel.kc.complete(code, len(code))
+    content = kernel.kc.get_shell_msg(timeout=120)["content"]
+    types = content["metadata"]["_jupyter_types_experimental"]
+    assert [t["text"] for t in types] == content["matches"]
+    by_text = {t["text"]: t for t in types}
+    assert by_text["Lock"]["type"] == "class"
+    assert by_text["Lock"]["start"] == content["cursor_start"] == len("threading::")
+    assert by_text["Lock"]["end"] == content["cursor_end"] == len(code)
+    code = "threading::current_th"
+    kernel.kc.complete(code, len(code))
+    content = kernel.kc.get_shell_msg(timeout=120)["content"]
+    kinds = {t["type"] for t in content["metadata"]["_jupyter_types_experimental"]}
+    assert kinds == {"function"}
+
+
 def test_busy_comes_within_a_second_and_user_expressions_are_an_object(kernel):
     sent = time.monotonic()
     msg_id = kernel.send_execute("std::thread::sleep(std::time::Duration::from_millis(300));")

@@ -587,20 +587,23 @@ impl Engine {
         match self.ctx.completions(code, byte) {
             Ok(completions) => {
                 let mut matches: Vec<String> = Vec::new();
+                let mut kinds = Vec::new();
                 for completion in completions.completions {
                     if !matches.contains(&completion.code) {
                         matches.push(completion.code);
+                        kinds.push((completion.kind, completion.label));
                     }
                 }
                 CompleteResult {
                     matches,
                     cursor_start: byte_to_cursor(code, completions.start_offset),
                     cursor_end: byte_to_cursor(code, completions.end_offset),
+                    kinds,
                 }
             }
             Err(error) => {
                 tracing::debug!("completion failed: {error}");
-                CompleteResult { matches: Vec::new(), cursor_start: cursor, cursor_end: cursor }
+                CompleteResult { cursor_start: cursor, cursor_end: cursor, ..CompleteResult::default() }
             }
         }
     }

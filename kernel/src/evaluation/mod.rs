@@ -62,6 +62,9 @@ pub struct CompleteResult {
     pub cursor_start: usize,
     /// End of the text they replace (code points).
     pub cursor_end: usize,
+    /// Per match, in the same order: its kind (`function`, `class`, `module`, `keyword`,
+    /// `instance`, as IPython names them) and rust-analyzer's label (a signature for callables).
+    pub kinds: Vec<(&'static str, String)>,
 }
 
 /// Documentation at a cursor.
