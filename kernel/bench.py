@@ -115,12 +115,12 @@ def measure(name: str, threading_cell: str, let_cell: str) -> dict[str, float]:
     }
 
 
-def first_cell(name: str, threading_cell: str, pause: float) -> float:
+def first_cell(name: str, cell: str, pause: float) -> float:
     km, kc, _ = start(name)
     try:
         run_cell(kc, "1")
         time.sleep(pause)
-        return run_cell(kc, threading_cell)[0]
+        return run_cell(kc, cell)[0]
     finally:
         stop(km, kc)
 

@@ -273,20 +273,20 @@ impl Kernel {
                 let types: Vec<Value> = result
                     .matches
                     .iter()
-                    .zip(&result.kinds)
-                    .map(|(text, (kind, signature))| {
+                    .map(|m| {
                         json!({
                             "start": result.cursor_start,
                             "end": result.cursor_end,
-                            "text": text,
-                            "type": kind,
-                            "signature": signature,
+                            "text": m.text,
+                            "type": m.kind,
+                            "signature": m.signature,
                         })
                     })
                     .collect();
+                let matches: Vec<&str> = result.matches.iter().map(|m| m.text.as_str()).collect();
                 json!({
                     "status": "ok",
-                    "matches": result.matches,
+                    "matches": matches,
                     "cursor_start": result.cursor_start,
                     "cursor_end": result.cursor_end,
                     "metadata": { "_jupyter_types_experimental": types },

@@ -2,7 +2,7 @@
 //! expression whose value is the cell's result.
 
 use ra_ap_syntax::ast::{HasModuleItem, HasName};
-use ra_ap_syntax::{AstNode, Edition, SourceFile, ast};
+use ra_ap_syntax::{AstNode, Edition, Parse, SourceFile, ast};
 use std::time::Duration;
 
 /// A parsed cell.
@@ -63,13 +63,30 @@ pub fn declares_variables(code: &str) -> bool {
 
 /// The cell's Rust (without `:command` lines) parsed as the body of a function, as evcxr sees it.
 fn cell_body(code: &str) -> Option<ast::StmtList> {
-    let rust: String = code
-        .lines()
+    function_body(&parse_as_function(&rust_of(code)).tree())
+}
+
+/// The Rust of a cell: evcxr's `:command` lines become empty lines.
+pub fn rust_of(code: &str) -> String {
+    code.lines()
         .map(|line| if line.trim_start().starts_with(':') { "" } else { line })
         .collect::<Vec<_>>()
-        .join("\n");
-    let wrapped = format!("fn evcxr_cell() {{\n{rust}\n}}");
-    let file = SourceFile::parse(&wrapped, Edition::Edition2024).tree();
+        .join("\n")
+}
+
+/// What [`parse_as_function`] puts before the cell's Rust.
+const FUNCTION_START: &str = "fn evcxr_cell() {\n";
+
+/// Where the cell's Rust starts in the text [`parse_as_function`] parses.
+pub const BODY_OFFSET: usize = FUNCTION_START.len();
+
+/// `rust` parsed as the body of a function, as evcxr compiles it.
+pub fn parse_as_function(rust: &str) -> Parse<SourceFile> {
+    SourceFile::parse(&format!("{FUNCTION_START}{rust}\n}}"), Edition::Edition2024)
+}
+
+/// The body of the function in a [`parse_as_function`] tree.
+pub fn function_body(file: &SourceFile) -> Option<ast::StmtList> {
     file.syntax().children().find_map(ast::Fn::cast).and_then(|f| f.body()).and_then(|b| b.stmt_list())
 }
 
@@ -91,14 +108,19 @@ pub fn inspection_points(code: &str, cursor: usize) -> Vec<usize> {
     let name_end = |from: usize| from + code[from..].find(|c: char| !is_name(c)).unwrap_or(code.len() - from);
     let cursor = cursor.min(code.len());
     let mut points = Vec::new();
+    let mut add = |point: usize| {
+        if !points.contains(&point) {
+            points.push(point);
+        }
+    };
     let after = code[cursor..].trim_start_matches([':', '.']);
     let next = code.len() - after.len();
     if after.starts_with(is_name) {
-        points.push(name_end(next));
+        add(name_end(next));
     }
     let before = code[..cursor].trim_end_matches([':', '.']);
     if before.ends_with(is_name) {
-        points.push(name_end(before.len()));
+        add(name_end(before.len()));
     }
     let mut depth = 0usize;
     for (at, c) in code[..cursor].char_indices().rev() {
@@ -108,19 +130,13 @@ pub fn inspection_points(code: &str, cursor: usize) -> Vec<usize> {
             '(' => {
                 let callee = code[..at].trim_end();
                 if callee.ends_with(is_name) {
-                    points.push(callee.len());
+                    add(callee.len());
                 }
                 break;
             }
             _ => {}
         }
     }
-    let mut seen = Vec::new();
-    points.retain(|point| {
-        let new = !seen.contains(point);
-        seen.push(*point);
-        new
-    });
     points
 }
 

@@ -8,7 +8,7 @@ use super::frames::{Frame, Stream};
 use super::interrupt::{Interrupter, Interruption};
 use super::output::{EndCell, Event, RouterHandle};
 use super::program;
-use super::{CompleteResult, ExecuteJob, ExecuteOutcome, InspectResult, Job};
+use super::{CompleteResult, CompletionMatch, ExecuteJob, ExecuteOutcome, InspectResult, Job};
 use crate::bundle::Bundle;
 use crate::protocol::{byte_to_cursor, cursor_to_byte};
 use crate::transport::Outbox;
@@ -63,8 +63,8 @@ pub(super) struct Engine {
     display: DisplaySettings,
     /// Whether rust-analyzer has analysed cell code in this session (see [`ANALYZER_WARM_UP`]).
     analyzer_warm: bool,
-    /// Signalled when the warm-up running in the background ends.
-    warming: Option<Receiver<()>>,
+    /// rust-analyzer's warm-up, while it may still be running in the background.
+    warming: Option<std::thread::JoinHandle<()>>,
 }
 
 /// How long the kernel must be idle before it does work nobody asked for yet.
@@ -132,12 +132,10 @@ pub(super) fn run(setup: Setup, jobs: Receiver<Job>) {
             }
             Job::Complete { code, cursor, reply } => {
                 engine.load_bundle_if_named(&code);
-                engine.finish_warm_up();
                 let _ = reply.send(engine.complete(&code, cursor));
             }
             Job::Inspect { code, cursor, reply } => {
                 engine.load_bundle_if_named(&code);
-                engine.finish_warm_up();
                 let _ = reply.send(engine.inspect(&code, cursor));
             }
         }
@@ -263,25 +261,15 @@ impl Engine {
     /// Has rust-analyzer analyse [`ANALYZER_WARM_UP`] (and [`ANALYZER_WARM_UP_THREADING`]) in
     /// the background.
     fn warm_analyzer(&mut self) {
-        let started = Instant::now();
         let code = if self.bundle_loaded {
             format!("{ANALYZER_WARM_UP}{ANALYZER_WARM_UP_THREADING}")
         } else {
             format!("{ANALYZER_WARM_UP}shared.")
         };
-        // On a thread of rust-analyzer's own: cells that need no analysis run meanwhile, and a
-        // cell that does cancels it and reuses what it computed.
+        // On a thread of rust-analyzer's own, so that cells that need no analysis run meanwhile
+        // (see `finish_warm_up` for those that do).
         match self.ctx.analyse_in_background(&code, code.len()) {
-            Ok(analysis) => {
-                let (done, warming) = crossbeam_channel::bounded(1);
-                let _ =
-                    std::thread::Builder::new().name("threadlab-analysis-warm-up".into()).spawn(move || {
-                        let _ = analysis.join();
-                        tracing::info!("rust-analyzer's warm-up ended after {:?}", started.elapsed());
-                        let _ = done.send(());
-                    });
-                self.warming = Some(warming);
-            }
+            Ok(analysis) => self.warming = Some(analysis),
             Err(error) => tracing::debug!("rust-analyzer's warm-up did not start: {error}"),
         }
         self.analyzer_warm = true;
@@ -292,7 +280,9 @@ impl Engine {
     /// say), so waiting is quicker than starting over.
     fn finish_warm_up(&mut self) {
         if let Some(warming) = self.warming.take() {
-            let _ = warming.recv();
+            let started = Instant::now();
+            let _ = warming.join();
+            tracing::info!("waited {:?} for rust-analyzer's warm-up", started.elapsed());
         }
     }
 
@@ -414,7 +404,6 @@ impl Engine {
     /// `?path`: IPython's pager, with rust-analyzer's documentation of `path`.
     fn page(&mut self, job: &ExecuteJob, subject: &str) -> ExecuteOutcome {
         self.load_bundle_if_named(subject);
-        self.finish_warm_up();
         self.begin(CellOrigin::of(job));
         let found = self.inspect(subject, subject.chars().count());
         if found.found {
@@ -583,32 +572,35 @@ impl Engine {
     }
 
     fn complete(&mut self, code: &str, cursor: usize) -> CompleteResult {
+        self.finish_warm_up();
         let byte = cursor_to_byte(code, cursor);
         match self.ctx.completions(code, byte) {
             Ok(completions) => {
-                let mut matches: Vec<String> = Vec::new();
-                let mut kinds = Vec::new();
+                let mut matches: Vec<CompletionMatch> = Vec::new();
                 for completion in completions.completions {
-                    if !matches.contains(&completion.code) {
-                        matches.push(completion.code);
-                        kinds.push((completion.kind, completion.label));
+                    if !matches.iter().any(|m| m.text == completion.code) {
+                        matches.push(CompletionMatch {
+                            text: completion.code,
+                            kind: completion.kind,
+                            signature: completion.label,
+                        });
                     }
                 }
                 CompleteResult {
                     matches,
                     cursor_start: byte_to_cursor(code, completions.start_offset),
                     cursor_end: byte_to_cursor(code, completions.end_offset),
-                    kinds,
                 }
             }
             Err(error) => {
                 tracing::debug!("completion failed: {error}");
-                CompleteResult { cursor_start: cursor, cursor_end: cursor, ..CompleteResult::default() }
+                CompleteResult { matches: Vec::new(), cursor_start: cursor, cursor_end: cursor }
             }
         }
     }
 
     fn inspect(&mut self, code: &str, cursor: usize) -> InspectResult {
+        self.finish_warm_up();
         let byte = cursor_to_byte(code, cursor);
         for point in cell::inspection_points(code, byte) {
             match self.ctx.hover_at(code, point) {

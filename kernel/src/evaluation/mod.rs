@@ -56,15 +56,23 @@ pub struct ExecuteOutcome {
 /// Completions at a cursor.
 #[derive(Debug, Default)]
 pub struct CompleteResult {
-    /// Candidate texts.
-    pub matches: Vec<String>,
+    /// The candidates.
+    pub matches: Vec<CompletionMatch>,
     /// Start of the text they replace (code points).
     pub cursor_start: usize,
     /// End of the text they replace (code points).
     pub cursor_end: usize,
-    /// Per match, in the same order: its kind (`function`, `class`, `module`, `keyword`,
-    /// `instance`, as IPython names them) and rust-analyzer's label (a signature for callables).
-    pub kinds: Vec<(&'static str, String)>,
+}
+
+/// One completion candidate.
+#[derive(Debug)]
+pub struct CompletionMatch {
+    /// The text that replaces `cursor_start..cursor_end`.
+    pub text: String,
+    /// Its kind, as IPython names them: `function`, `class`, `module`, `keyword`, `instance`.
+    pub kind: &'static str,
+    /// rust-analyzer's label (a signature for callables).
+    pub signature: String,
 }
 
 /// Documentation at a cursor.

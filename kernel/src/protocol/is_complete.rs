@@ -1,6 +1,7 @@
 //! `is_complete`: whether a cell is ready to run, needs more lines, or cannot run.
 
-use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind, ast};
+use crate::evaluation::cell;
+use ra_ap_syntax::{Edition, SourceFile, SyntaxKind, ast};
 
 /// The answer to `is_complete_request`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,11 +22,7 @@ pub fn is_complete(code: &str) -> Completeness {
     if code.trim_start().starts_with("%%") {
         return Completeness::Complete;
     }
-    let rust: String = code
-        .lines()
-        .map(|line| if line.trim_start().starts_with(':') { "" } else { line })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let rust = cell::rust_of(code);
     if rust.trim().is_empty() {
         return Completeness::Complete;
     }
@@ -67,28 +64,23 @@ pub fn is_complete(code: &str) -> Completeness {
         return Completeness::Incomplete(indent(open.len()));
     }
     // Balanced: it must parse as the body of a function, as evcxr runs it.
-    const PREFIX: &str = "fn evcxr_cell() {\n";
-    let wrapped = format!("{PREFIX}{rust}\n}}");
-    let cell = SourceFile::parse(&wrapped, Edition::Edition2024);
-    let errors = cell.errors();
+    let function = cell::parse_as_function(&rust);
+    let errors = function.errors();
     if errors.is_empty() {
         return Completeness::Complete;
     }
     // Where the parser stopped because the text ran out (`let x =`, `1 +`, `x.`, `else`, an
     // attribute with no item yet), more lines are needed: Python's `if x:` or a decorator.
     // An error before that point cannot be mended by typing on.
-    let end = PREFIX.len() + code_end;
+    let end = cell::BODY_OFFSET + code_end;
     if errors.iter().any(|e| usize::from(e.range().start()) < end) {
         return Completeness::Invalid;
     }
     if errors.iter().all(|e| e.to_string() == "expected SEMICOLON") {
         // A statement with no `;`: evcxr rejects `let x = 1` but runs an item such as
         // `use std::collections::HashMap`.
-        let last_is_item = cell
-            .syntax_node()
-            .descendants()
-            .find_map(ast::BlockExpr::cast)
-            .and_then(|block| block.statements().last())
+        let last_is_item = cell::function_body(&function.tree())
+            .and_then(|body| body.statements().last())
             .is_some_and(|statement| matches!(statement, ast::Stmt::Item(_)));
         return if last_is_item { Completeness::Complete } else { Completeness::Invalid };
     }
