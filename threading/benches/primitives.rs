@@ -107,14 +107,14 @@ fn condition_ping_pong(n: u64) {
                 let mut turn = cond.lock();
                 turn.wait_for(|t| *t == 1);
                 *turn = 0;
-                turn.notify(1);
+                turn.notify();
             }
         }
     });
     for _ in 0..n {
         let mut turn = cond.lock();
         *turn = 1;
-        turn.notify(1);
+        turn.notify();
         turn.wait_for(|t| *t == 0);
     }
     partner.join().unwrap();

@@ -5,7 +5,7 @@
 use crate::error::RuntimeError;
 use crate::lock::Lock;
 use crate::raw_lock::deadline_after;
-use crate::registry::Blocked;
+use crate::registry::{self, Blocked};
 use crate::rlock::RLock;
 use crate::schedule;
 use crate::sys;
@@ -16,6 +16,7 @@ use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::panic::Location;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// A condition variable (Python's `threading.Condition`): threads wait until another thread,
@@ -67,9 +68,19 @@ use std::time::{Duration, Instant};
 ///
 /// A data-less `Condition` (from [`new`](Condition::new), [`with_lock`](Condition::with_lock) or
 /// [`with_rlock`](Condition::with_rlock)) also has Python's bare `acquire`/`release`/`wait`/
-/// `notify`, which fail with Python's `RuntimeError` when the lock is not held.
+/// `notify`, which fail with Python's `RuntimeError` when the calling thread does not hold the
+/// lock. [`Condition::new`] is built on an [`RLock`], as Python's `Condition()` is, so a thread
+/// that holds it may enter it again (nested `with cond:`).
 ///
 /// # Differences from Python
+/// * A condition that guards data ([`with_data`](Condition::with_data),
+///   [`with_lock`](Condition::with_lock)) is built on a [`Lock`]: its guard hands out `&mut T`,
+///   which re-entry would alias.
+/// * Over a plain `Lock`, Python's `Condition` takes "the lock is locked" for "I hold it", so a
+///   thread that does not hold it can `wait` and release another thread's lock. This condition
+///   remembers which thread acquired the lock through it and refuses the others
+///   (`cannot wait on un-acquired lock`, `cannot release un-acquired lock`); only a lock
+///   acquired directly through the shared `Lock` falls back to Python's reading.
 /// * `wait(timeout)` is [`wait_timeout`](ConditionGuard::wait_timeout); `wait_for(pred, timeout)`
 ///   is [`wait_for_timeout`](ConditionGuard::wait_for_timeout).
 /// * The guard's methods cannot fail: holding the guard proves the lock is held.
@@ -77,6 +88,9 @@ use std::time::{Duration, Instant};
 ///   [`KeyboardInterrupt`](crate::KeyboardInterrupt).
 pub struct Condition<T = ()> {
     lock: CondLock<T>,
+    /// For a plain `Lock`: the registry key of the thread that acquired it through this
+    /// condition, 0 if none did (an `RLock` knows its owner itself).
+    owner: AtomicUsize,
     waiters: sys::Mutex<WaitList>,
     site: &'static Location<'static>,
 }
@@ -95,18 +109,21 @@ impl<T> std::panic::UnwindSafe for Condition<T> {}
 impl<T> std::panic::RefUnwindSafe for Condition<T> {}
 
 impl Condition<()> {
-    /// A condition with its own lock (Python's `threading.Condition()`; Python's default lock is
-    /// an `RLock`, but nothing in the lessons re-enters it, and a `Lock` is cheaper).
+    /// A condition with its own re-entrant lock (Python's `threading.Condition()`, whose
+    /// default lock is an `RLock`).
     ///
     /// ```
     /// let cond = threading::Condition::new();
     /// cond.acquire();
+    /// cond.acquire(); // with cond: with cond: ...
     /// cond.notify_all().unwrap();
     /// cond.release().unwrap();
+    /// cond.release().unwrap();
+    /// assert!(format!("{cond:?}").starts_with("<Condition(<unlocked _thread.RLock object owner=0 count=0 at "));
     /// ```
     #[track_caller]
     pub fn new() -> Condition<()> {
-        Condition::with_data(())
+        Condition::with_rlock(Arc::new(RLock::new()))
     }
 
     /// A condition over an existing re-entrant lock (Python's `Condition(rlock)`).
@@ -122,6 +139,7 @@ impl Condition<()> {
     pub fn with_rlock(rlock: Arc<RLock<()>>) -> Condition<()> {
         Condition {
             lock: CondLock::RLock(rlock, UnsafeCell::new(())),
+            owner: AtomicUsize::new(0),
             waiters: sys::Mutex::new(WaitList::new()),
             site: Location::caller(),
         }
@@ -148,29 +166,40 @@ impl Condition<()> {
         self.acquire_until(deadline_after(timeout))
     }
 
-    /// Acquires the underlying lock only if it is free now.
+    /// Acquires the underlying lock only if it is free now (or, for an `RLock`, already
+    /// held by this thread).
     ///
     /// ```
-    /// let cond = threading::Condition::new();
+    /// let cond = threading::Condition::with_data(());
     /// assert!(cond.try_acquire());
-    /// assert!(!cond.try_acquire());
+    /// assert!(!cond.try_acquire(), "a plain Lock is not re-entrant");
+    /// let reentrant = threading::Condition::new();
+    /// assert!(reentrant.try_acquire() && reentrant.try_acquire());
     /// ```
     pub fn try_acquire(&self) -> bool {
         match &self.lock {
-            CondLock::Lock(lock) => lock.raw().try_acquire(),
+            CondLock::Lock(lock) => lock.raw().try_acquire() && self.took_lock(),
             CondLock::RLock(rlock, _) => rlock.try_acquire(),
         }
     }
 
-    /// Releases the underlying lock (Python's `cond.release()`).
+    /// Releases the underlying lock (Python's `cond.release()`). A thread that does not hold
+    /// it gets `RuntimeError("cannot release un-acquired lock")` and the holder keeps it.
     ///
     /// ```
     /// let cond = threading::Condition::new();
-    /// assert!(cond.release().is_err());
+    /// assert_eq!(cond.release().unwrap_err().to_string(), "cannot release un-acquired lock");
     /// ```
     pub fn release(&self) -> Result<(), RuntimeError> {
         match &self.lock {
-            CondLock::Lock(lock) => lock.raw().release(),
+            CondLock::Lock(lock) => {
+                let owner = self.owner.load(Ordering::Relaxed);
+                if owner != 0 && owner != registry::current_key() {
+                    return Err(RuntimeError::new("cannot release un-acquired lock"));
+                }
+                self.owner.store(0, Ordering::Relaxed);
+                lock.raw().release()
+            }
             CondLock::RLock(rlock, _) => rlock.release(),
         }
     }
@@ -229,15 +258,25 @@ impl Condition<()> {
         Ok(self.wait_for_until(|_| predicate(), deadline_after(timeout), &mut true))
     }
 
+    /// Wakes one waiting thread. The lock must be held (Python's `cond.notify()`).
+    ///
+    /// ```
+    /// let cond = threading::Condition::new();
+    /// assert_eq!(cond.notify().unwrap_err().to_string(), "cannot notify on un-acquired lock");
+    /// ```
+    pub fn notify(&self) -> Result<(), RuntimeError> {
+        self.notify_n(1)
+    }
+
     /// Wakes up to `n` waiting threads. The lock must be held (Python's `cond.notify(n)`).
     ///
     /// ```
     /// let cond = threading::Condition::new();
-    /// assert_eq!(cond.notify(1).unwrap_err().to_string(), "cannot notify on un-acquired lock");
+    /// assert_eq!(cond.notify_n(2).unwrap_err().to_string(), "cannot notify on un-acquired lock");
     /// ```
-    pub fn notify(&self, n: usize) -> Result<(), RuntimeError> {
+    pub fn notify_n(&self, n: usize) -> Result<(), RuntimeError> {
         self.check_owned("cannot notify on un-acquired lock")?;
-        self.notify_n(n);
+        self.wake(n);
         Ok(())
     }
 
@@ -249,12 +288,17 @@ impl Condition<()> {
     /// assert!(cond.notify_all().is_ok());
     /// ```
     pub fn notify_all(&self) -> Result<(), RuntimeError> {
-        self.notify(usize::MAX)
+        self.notify_n(usize::MAX)
     }
 
+    /// Whether the calling thread holds the lock (Python's `Condition._is_owned`, but exact
+    /// for a plain `Lock` acquired through this condition: see the type's differences).
     fn check_owned(&self, message: &str) -> Result<(), RuntimeError> {
         let owned = match &self.lock {
-            CondLock::Lock(lock) => lock.locked(),
+            CondLock::Lock(lock) => {
+                let owner = self.owner.load(Ordering::Relaxed);
+                lock.locked() && (owner == 0 || owner == registry::current_key())
+            }
             CondLock::RLock(rlock, _) => rlock.is_owned(),
         };
         if owned { Ok(()) } else { Err(RuntimeError::new(message)) }
@@ -297,6 +341,7 @@ impl<T> Condition<T> {
     pub fn with_lock(lock: Arc<Lock<T>>) -> Condition<T> {
         Condition {
             lock: CondLock::Lock(lock),
+            owner: AtomicUsize::new(0),
             waiters: sys::Mutex::new(WaitList::new()),
             site: Location::caller(),
         }
@@ -339,7 +384,7 @@ impl<T> Condition<T> {
     /// ```
     pub fn notify_held<U>(&self, guard: &ConditionGuard<'_, U>, n: usize) {
         debug_assert!(guard.held);
-        self.notify_n(n);
+        self.wake(n);
     }
 
     /// Wakes every waiter of this condition; see [`notify_held`](Condition::notify_held).
@@ -355,7 +400,7 @@ impl<T> Condition<T> {
 
     fn acquire_until(&self, deadline: Option<Instant>) -> bool {
         match &self.lock {
-            CondLock::Lock(lock) => lock.raw().acquire(deadline),
+            CondLock::Lock(lock) => lock.raw().acquire(deadline) && self.took_lock(),
             CondLock::RLock(rlock, _) => match deadline {
                 None => rlock.acquire(),
                 Some(deadline) => rlock.acquire_timeout(deadline.saturating_duration_since(Instant::now())),
@@ -363,7 +408,24 @@ impl<T> Condition<T> {
         }
     }
 
-    fn notify_n(&self, n: usize) {
+    /// Records the calling thread as the plain lock's holder; returns `true` for `&&` chains.
+    fn took_lock(&self) -> bool {
+        self.owner.store(registry::current_key(), Ordering::Relaxed);
+        true
+    }
+
+    /// Releases the lock a guard holds (the caller holds it, so no ownership check).
+    fn release_held(&self) {
+        let _ = match &self.lock {
+            CondLock::Lock(lock) => {
+                self.owner.store(0, Ordering::Relaxed);
+                lock.raw().release()
+            }
+            CondLock::RLock(rlock, _) => rlock.release(),
+        };
+    }
+
+    fn wake(&self, n: usize) {
         schedule::point(|| schedule::Point::new("Condition.notify", self.site));
         self.waiters.lock().notify(n);
     }
@@ -413,6 +475,7 @@ impl<T> Condition<T> {
     fn release_save(&self) -> usize {
         match &self.lock {
             CondLock::Lock(lock) => {
+                self.owner.store(0, Ordering::Relaxed);
                 let _ = lock.raw().release();
                 1
             }
@@ -424,6 +487,7 @@ impl<T> Condition<T> {
         match &self.lock {
             CondLock::Lock(lock) => {
                 lock.raw().acquire(None);
+                self.took_lock();
             }
             CondLock::RLock(rlock, _) => rlock.acquire_restore(saved),
         }
@@ -525,14 +589,24 @@ impl<T> ConditionGuard<'_, T> {
         )
     }
 
+    /// Wakes one waiting thread (Python's `notify()`).
+    ///
+    /// ```
+    /// let cond = threading::Condition::new();
+    /// cond.lock().notify();
+    /// ```
+    pub fn notify(&self) {
+        self.cond.wake(1);
+    }
+
     /// Wakes up to `n` waiting threads (Python's `notify(n)`).
     ///
     /// ```
     /// let cond = threading::Condition::new();
-    /// cond.lock().notify(2);
+    /// cond.lock().notify_n(2);
     /// ```
-    pub fn notify(&self, n: usize) {
-        self.cond.notify_n(n);
+    pub fn notify_n(&self, n: usize) {
+        self.cond.wake(n);
     }
 
     /// Wakes every waiting thread (Python's `notify_all()`).
@@ -542,7 +616,7 @@ impl<T> ConditionGuard<'_, T> {
     /// cond.lock().notify_all();
     /// ```
     pub fn notify_all(&self) {
-        self.cond.notify_n(usize::MAX);
+        self.cond.wake(usize::MAX);
     }
 }
 
@@ -566,10 +640,7 @@ impl<T> DerefMut for ConditionGuard<'_, T> {
 impl<T> Drop for ConditionGuard<'_, T> {
     fn drop(&mut self) {
         if self.held {
-            let _ = match &self.cond.lock {
-                CondLock::Lock(lock) => lock.raw().release(),
-                CondLock::RLock(rlock, _) => rlock.release(),
-            };
+            self.cond.release_held();
         }
     }
 }

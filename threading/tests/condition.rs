@@ -50,7 +50,7 @@ fn notify_wakes_exactly_n_and_notify_all_the_rest() {
     {
         let mut generation = cond.lock();
         *generation += 1;
-        generation.notify(2);
+        generation.notify_n(2);
     }
     let deadline = Instant::now() + Duration::from_secs(30);
     while woken.load(Ordering::SeqCst) < 2 {
@@ -100,7 +100,7 @@ fn wait_for_returns_the_predicates_last_value() {
 fn bare_api_needs_the_lock_held() {
     let cond = Condition::new();
     assert_eq!(cond.wait().unwrap_err().message(), "cannot wait on un-acquired lock");
-    assert_eq!(cond.notify(1).unwrap_err().message(), "cannot notify on un-acquired lock");
+    assert_eq!(cond.notify().unwrap_err().message(), "cannot notify on un-acquired lock");
     assert_eq!(cond.notify_all().unwrap_err().message(), "cannot notify on un-acquired lock");
     assert!(cond.acquire());
     assert_eq!(cond.wait_timeout(Duration::from_millis(1)), Ok(false));
@@ -119,7 +119,7 @@ fn condition_over_an_rlock_checks_ownership_per_thread() {
     let other = spawn({
         let cond = cond.clone();
         move || {
-            assert_eq!(cond.notify(1).unwrap_err().message(), "cannot notify on un-acquired lock");
+            assert_eq!(cond.notify().unwrap_err().message(), "cannot notify on un-acquired lock");
             let _held = cond.lock();
             cond.notify_all().unwrap();
         }
@@ -186,7 +186,7 @@ fn producer_consumer_with_several_consumers() {
     for i in 0..1000 {
         let mut items = cond.lock();
         items.insert(0, i);
-        items.notify(1);
+        items.notify();
     }
     {
         let mut items = cond.lock();
@@ -199,8 +199,78 @@ fn producer_consumer_with_several_consumers() {
 
 #[test]
 fn condition_repr() {
+    // Python: repr(Condition()) names the default RLock; repr(Condition(Lock())) the lock.
     let cond = Condition::new();
     let repr = format!("{cond:?}");
-    assert!(repr.starts_with("<Condition(<unlocked _thread.lock object at 0x"), "{repr}");
+    assert!(repr.starts_with("<Condition(<unlocked _thread.RLock object owner=0 count=0 at 0x"), "{repr}");
     assert!(repr.ends_with(", 0)>"), "{repr}");
+    let over_lock = Condition::with_data(());
+    let repr = format!("{over_lock:?}");
+    assert!(repr.starts_with("<Condition(<unlocked _thread.lock object at 0x"), "{repr}");
+}
+
+#[test]
+fn default_condition_is_reentrant() {
+    // Python: the default lock of Condition() is an RLock, so `with cond: with cond:` works.
+    let cond = Condition::new();
+    let outer = cond.lock();
+    let inner = cond.lock();
+    assert!(cond.acquire(), "a third level through the bare API");
+    cond.release().unwrap();
+    drop(inner);
+    cond.notify().unwrap();
+    drop(outer);
+    assert_eq!(cond.release().unwrap_err().message(), "cannot release un-acquired lock");
+}
+
+/// A thread that does not hold the condition's lock must neither wait (which would release the
+/// holder's lock and let two threads into the critical section) nor release it.
+fn non_owner_is_refused(cond: Arc<Condition>) {
+    let inside = Arc::new(AtomicUsize::new(0));
+    cond.acquire();
+    inside.fetch_add(1, Ordering::SeqCst);
+    // A std thread, so that a failed assertion in it fails the test through `join`.
+    let intruder = std::thread::spawn({
+        let (cond, inside) = (cond.clone(), inside.clone());
+        move || {
+            assert_eq!(cond.wait().unwrap_err().message(), "cannot wait on un-acquired lock");
+            assert_eq!(
+                cond.wait_timeout(Duration::from_millis(1)).unwrap_err().message(),
+                "cannot wait on un-acquired lock"
+            );
+            assert_eq!(cond.wait_for(|| true).unwrap_err().message(), "cannot wait on un-acquired lock");
+            assert_eq!(cond.notify().unwrap_err().message(), "cannot notify on un-acquired lock");
+            assert_eq!(cond.release().unwrap_err().message(), "cannot release un-acquired lock");
+            // Still locked by the owner: a non-blocking acquire fails.
+            assert!(!cond.try_acquire(), "the owner's lock was released by another thread");
+            let _held = cond.lock();
+            assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two threads in the critical section");
+            inside.fetch_sub(1, Ordering::SeqCst);
+        }
+    });
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(inside.fetch_sub(1, Ordering::SeqCst), 1);
+    cond.release().unwrap();
+    intruder.join().unwrap();
+}
+
+#[test]
+fn non_owner_cannot_wait_or_release_the_default_condition() {
+    non_owner_is_refused(Arc::new(Condition::new()));
+}
+
+#[test]
+fn non_owner_cannot_wait_or_release_a_condition_over_a_lock() {
+    non_owner_is_refused(Arc::new(Condition::with_lock(Arc::new(Lock::new()))));
+}
+
+#[test]
+fn condition_over_a_lock_acquired_directly_follows_python() {
+    // Python's reading for Condition(Lock()): a lock held through the Lock itself counts as held.
+    let lock = Arc::new(Lock::new());
+    let cond = Condition::with_lock(lock.clone());
+    lock.acquire();
+    assert_eq!(cond.wait_timeout(Duration::from_millis(1)), Ok(false));
+    assert!(lock.locked(), "the wait re-acquired the lock");
+    lock.release().unwrap();
 }

@@ -132,7 +132,7 @@ fn an_interrupted_condition_waiter_passes_its_notification_on() {
     {
         let mut ready = cond.lock();
         *ready = true;
-        ready.notify(1);
+        ready.notify();
     }
     rx.recv_timeout(Duration::from_secs(30)).expect("the survivor was woken");
     survivor.join().unwrap();

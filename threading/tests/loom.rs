@@ -101,7 +101,7 @@ fn condition_notify_one_wakes_exactly_enough() {
         for _ in 0..2 {
             let mut items = cond.lock();
             *items += 1;
-            items.notify(1);
+            items.notify();
         }
         for consumer in consumers {
             consumer.join().unwrap();

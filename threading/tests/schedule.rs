@@ -31,7 +31,7 @@ fn workload() -> usize {
                 let _slot = slots.guard();
                 let mut queue = items.lock();
                 queue.push(i);
-                queue.notify(1);
+                queue.notify();
             }
             barrier.wait().unwrap();
         }

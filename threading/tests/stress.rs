@@ -230,7 +230,7 @@ fn timed_waits_racing_with_notifications_lose_nothing() {
     for _ in 0..ITEMS {
         let mut available = cond.lock();
         *available += 1;
-        available.notify(1);
+        available.notify();
     }
     consumers.iter().for_each(|t| t.join().unwrap());
     assert_eq!(consumed.load(Ordering::SeqCst), ITEMS);

@@ -15,7 +15,7 @@ impl Foo {
         let mut step = self.step.lock();
         print_first();
         *step = 1;
-        step.notify(1);
+        step.notify();
     }
     pub fn second(&self, print_second: impl FnOnce()) {
         let mut step = self.step.lock();
@@ -24,7 +24,7 @@ impl Foo {
         }
         print_second();
         *step = 2;
-        step.notify(1);
+        step.notify();
     }
     pub fn third(&self, print_third: impl FnOnce()) {
         let mut step = self.step.lock();

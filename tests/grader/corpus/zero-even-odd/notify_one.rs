@@ -18,7 +18,7 @@ impl ZeroEvenOdd {
             turn.wait_for(|t| *t == 0);
             print_number(0);
             *turn = if i % 2 == 1 { 1 } else { 2 };
-            turn.notify(1);
+            turn.notify();
         }
     }
     pub fn even(&self, print_number: impl Fn(usize)) {
@@ -27,7 +27,7 @@ impl ZeroEvenOdd {
             turn.wait_for(|t| *t == 2);
             print_number(i);
             *turn = 0;
-            turn.notify(1);
+            turn.notify();
         }
     }
     pub fn odd(&self, print_number: impl Fn(usize)) {
@@ -36,7 +36,7 @@ impl ZeroEvenOdd {
             turn.wait_for(|t| *t == 1);
             print_number(i);
             *turn = 0;
-            turn.notify(1);
+            turn.notify();
         }
     }
 }
