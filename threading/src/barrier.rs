@@ -1,6 +1,6 @@
 //! Python's `threading.Barrier`.
 
-use crate::error::BrokenBarrierError;
+use crate::error::{BrokenBarrierError, ValueError};
 use crate::raw_lock::deadline_after;
 use crate::registry::Blocked;
 use crate::schedule;
@@ -44,7 +44,7 @@ type Action = Box<dyn Fn() + Send + Sync>;
 /// let barrier = Arc::new(Barrier::with_action(3, {
 ///     let cycles = cycles.clone();
 ///     move || { cycles.fetch_add(1, Ordering::SeqCst); }
-/// }));
+/// }).unwrap());
 /// let threads: Vec<_> = (0..3)
 ///     .map(|_| {
 ///         let barrier = barrier.clone();
@@ -75,43 +75,47 @@ impl std::panic::UnwindSafe for Barrier {}
 impl std::panic::RefUnwindSafe for Barrier {}
 
 impl Barrier {
-    /// A barrier for `parties` threads (Python's `Barrier(parties)`).
+    /// A barrier for `parties` threads (Python's `Barrier(parties)`); no parties is Python's
+    /// `ValueError`.
     ///
     /// ```
-    /// assert_eq!(threading::Barrier::new(3).parties(), 3);
+    /// assert_eq!(threading::Barrier::new(3).unwrap().parties(), 3);
+    /// assert_eq!(threading::Barrier::new(0).unwrap_err().to_string(), "parties must be > 0");
     /// ```
-    ///
-    /// # Panics
-    /// If `parties` is 0 (Python raises `ValueError`).
     #[track_caller]
-    pub fn new(parties: usize) -> Barrier {
-        assert!(parties > 0, "parties must be >= 1");
-        Barrier {
+    pub fn new(parties: usize) -> Result<Barrier, ValueError> {
+        if parties == 0 {
+            return Err(ValueError::new("parties must be > 0"));
+        }
+        Ok(Barrier {
             parties,
             action: None,
             default_timeout: None,
             state: sys::Mutex::new(State { phase: Phase::Filling, count: 0, waiters: WaitList::new() }),
             site: Location::caller(),
-        }
+        })
     }
 
     /// A barrier whose last arriving thread runs `action` before the others are released
     /// (Python's `Barrier(parties, action=f)`).
     ///
     /// ```
-    /// let b = threading::Barrier::with_action(1, || println!("all here"));
+    /// let b = threading::Barrier::with_action(1, || println!("all here")).unwrap();
     /// assert_eq!(b.wait(), Ok(0));
     /// ```
     #[track_caller]
-    pub fn with_action(parties: usize, action: impl Fn() + Send + Sync + 'static) -> Barrier {
-        Barrier { action: Some(Box::new(action)), ..Barrier::new(parties) }
+    pub fn with_action(
+        parties: usize,
+        action: impl Fn() + Send + Sync + 'static,
+    ) -> Result<Barrier, ValueError> {
+        Ok(Barrier { action: Some(Box::new(action)), ..Barrier::new(parties)? })
     }
 
     /// Sets the default timeout of [`wait`](Barrier::wait) (Python's `Barrier(timeout=...)`).
     ///
     /// ```
     /// use std::time::Duration;
-    /// let b = threading::Barrier::new(2).timeout(Duration::from_millis(5));
+    /// let b = threading::Barrier::new(2).unwrap().timeout(Duration::from_millis(5));
     /// assert!(b.wait().is_err());
     /// assert!(b.broken());
     /// ```
@@ -124,7 +128,7 @@ impl Barrier {
     /// last).
     ///
     /// ```
-    /// let b = threading::Barrier::new(1);
+    /// let b = threading::Barrier::new(1).unwrap();
     /// assert_eq!(b.wait(), Ok(0));
     /// assert_eq!(b.wait(), Ok(0)); // a new cycle
     /// ```
@@ -135,7 +139,7 @@ impl Barrier {
     /// Like [`wait`](Barrier::wait), but a wait longer than `timeout` breaks the barrier.
     ///
     /// ```
-    /// let b = threading::Barrier::new(2);
+    /// let b = threading::Barrier::new(2).unwrap();
     /// assert!(b.wait_timeout(std::time::Duration::from_millis(5)).is_err());
     /// assert!(b.broken());
     /// ```
@@ -241,7 +245,7 @@ impl Barrier {
     /// Returns the barrier to its empty state; threads waiting now get [`BrokenBarrierError`].
     ///
     /// ```
-    /// let b = threading::Barrier::new(2);
+    /// let b = threading::Barrier::new(2).unwrap();
     /// b.abort();
     /// b.reset();
     /// assert!(!b.broken());
@@ -265,7 +269,7 @@ impl Barrier {
     /// way to let workers give up).
     ///
     /// ```
-    /// let b = threading::Barrier::new(3);
+    /// let b = threading::Barrier::new(3).unwrap();
     /// b.abort();
     /// assert!(b.broken());
     /// assert!(b.wait().is_err());
@@ -283,7 +287,7 @@ impl Barrier {
     /// How many threads are waiting now.
     ///
     /// ```
-    /// assert_eq!(threading::Barrier::new(2).n_waiting(), 0);
+    /// assert_eq!(threading::Barrier::new(2).unwrap().n_waiting(), 0);
     /// ```
     pub fn n_waiting(&self) -> usize {
         let state = self.state.lock();
@@ -293,7 +297,7 @@ impl Barrier {
     /// Whether the barrier is broken.
     ///
     /// ```
-    /// assert!(!threading::Barrier::new(2).broken());
+    /// assert!(!threading::Barrier::new(2).unwrap().broken());
     /// ```
     pub fn broken(&self) -> bool {
         self.state.lock().phase == Phase::Broken

@@ -68,7 +68,7 @@ impl ValueError {
 /// while this thread waited, or broken by a timeout or a failing action.
 ///
 /// ```
-/// let barrier = threading::Barrier::new(2);
+/// let barrier = threading::Barrier::new(2).unwrap();
 /// barrier.abort();
 /// assert_eq!(barrier.wait(), Err(threading::BrokenBarrierError));
 /// ```

@@ -6,6 +6,7 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::fmt;
 use std::io::Write;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Once, RwLock};
 
 /// What a thread's uncaught panic left behind (Python's `ExceptHookArgs`).
@@ -21,18 +22,26 @@ pub struct ExceptHookArgs {
     pub thread: Option<Thread>,
 }
 
+impl ExceptHookArgs {
+    /// The exception's own lines (Python's traceback and `Type: message`), without the
+    /// `Exception in thread NAME:` header.
+    fn traceback(&self) -> String {
+        if self.exc_type == "KeyboardInterrupt" {
+            return "KeyboardInterrupt".to_owned();
+        }
+        match &self.location {
+            Some(location) => format!("panicked at {location}:\n{}", self.exc_value),
+            None => format!("panicked:\n{}", self.exc_value),
+        }
+    }
+}
+
 impl fmt::Display for ExceptHookArgs {
     /// The default hook's text, without the trailing newline.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = self.thread.as_ref().map(Thread::name).unwrap_or_else(|| "<unknown>".into());
         writeln!(f, "Exception in thread {name}:")?;
-        if self.exc_type == "KeyboardInterrupt" {
-            return f.write_str("KeyboardInterrupt");
-        }
-        match &self.location {
-            Some(location) => write!(f, "panicked at {location}:\n{}", self.exc_value),
-            None => write!(f, "panicked:\n{}", self.exc_value),
-        }
+        f.write_str(&self.traceback())
     }
 }
 
@@ -167,8 +176,23 @@ pub(crate) fn report(thread: &Thread, payload: Box<dyn Any + Send>, location: Op
         thread: Some(thread.clone()),
     };
     let hook = HOOK.read().unwrap_or_else(|e| e.into_inner()).clone();
-    match hook {
-        Some(hook) => hook(&args),
-        None => excepthook(&args),
+    let (outcome, hook_location) = capturing(|| {
+        std::panic::catch_unwind(AssertUnwindSafe(|| match hook {
+            Some(hook) => hook(&args),
+            None => excepthook(&args),
+        }))
+    });
+    // Python: a hook that raises has its own exception reported after this line, and the
+    // thread still ends.
+    if let Err(payload) = outcome {
+        let failure = ExceptHookArgs {
+            exc_type: "panic".to_owned(),
+            exc_value: panic_message(payload.as_ref()),
+            location: hook_location,
+            thread: None,
+        };
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(stderr, "Exception in threading.excepthook:");
+        let _ = writeln!(stderr, "{}", failure.traceback());
     }
 }

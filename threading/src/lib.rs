@@ -14,7 +14,7 @@
 //! | `cond = Condition(); with cond: cond.wait_for(pred)` | `let cond = Condition::with_data(state); let mut s = cond.lock(); s.wait_for(\|s\| pred(s));` |
 //! | `Semaphore(2)`, `with sem:` | `Semaphore::new(2)`, `let _slot = sem.guard();` |
 //! | `event.wait(timeout=1)` | `event.wait_timeout(Duration::from_secs(1))` |
-//! | `Barrier(3, action=f).wait()` | `Barrier::with_action(3, f).wait()?` |
+//! | `Barrier(3, action=f).wait()` | `Barrier::with_action(3, f)?.wait()?` |
 //! | `mydata = threading.local()` | `let mydata = Local::new(\|\| init())` |
 //! | `time.sleep(0.1)` | `threading::sleep(Duration::from_millis(100))` |
 //!

@@ -1,16 +1,29 @@
 //! Python's `threading.local`: a value per thread.
 
+use parking_lot::Mutex;
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+
+/// One thread's value of one `Local`: `None` until the initialiser has run on that thread.
+/// The mutex is only ever taken by its own thread, or by the `Local`'s drop once no thread can
+/// reach the `Local` any more, so it is never contended; it turns a re-entrant access into a
+/// clear panic instead of a second `&mut`.
+type Slot<T> = Mutex<Option<T>>;
 
 thread_local! {
-    static VALUES: RefCell<HashMap<u64, Box<dyn Any>>> = RefCell::new(HashMap::new());
+    /// This thread's slots, by `Local` id (each an `Arc<Slot<T>>`). Dropped when the thread
+    /// ends, with its values, as Python drops a thread's `local` dicts.
+    static SLOTS: RefCell<HashMap<u64, Box<dyn Any>>> = RefCell::new(HashMap::new());
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+const REENTERED: &str = "threading::Local: this thread's value is already in use by an enclosing \
+    `with` of the same Local (read it there, or pass it down)";
 
 /// Thread-local data (Python's `threading.local`): one `Local` shared by all threads, each
 /// thread seeing its own value.
@@ -40,12 +53,20 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// assert_eq!(data.get(), 1000); // untouched by the other thread
 /// ```
 ///
+/// Dropping the `Local` drops every thread's value, the values of threads still running
+/// included, as deleting a Python `local` drops each thread's dict.
+///
 /// # Differences from Python
 /// * Python's `local` has dynamic attributes; here the per-thread value is any type `T`
 ///   (a struct for several attributes, an `Option` for "not set yet").
+/// * [`with`](Local::with) lends the value mutably, so reaching the same `Local` again from
+///   inside it (where Python would simply read the attribute) panics with a clear message
+///   rather than alias the value or lose a write.
 pub struct Local<T: 'static> {
     id: u64,
     init: Box<dyn Fn() -> T + Send + Sync>,
+    /// Every thread's slot, so that dropping the `Local` drops them all.
+    slots: Mutex<Vec<Weak<Slot<T>>>>,
 }
 
 impl<T: 'static> Local<T> {
@@ -56,7 +77,31 @@ impl<T: 'static> Local<T> {
     /// assert_eq!(name.get(), threading::current_thread().name());
     /// ```
     pub fn new(init: impl Fn() -> T + Send + Sync + 'static) -> Local<T> {
-        Local { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), init: Box::new(init) }
+        Local {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            init: Box::new(init),
+            slots: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The calling thread's slot, made (and registered with this `Local`) on first use.
+    fn slot(&self) -> Arc<Slot<T>> {
+        SLOTS.with(|slots| {
+            let mut slots = slots.borrow_mut();
+            if let Some(slot) = slots.get(&self.id).and_then(|slot| slot.downcast_ref::<Arc<Slot<T>>>()) {
+                return Arc::clone(slot);
+            }
+            let slot = Arc::new(Mutex::new(None));
+            let mut registered = self.slots.lock();
+            // Forget the slots of threads that have ended, so a long-lived `Local` used by
+            // many short threads stays small.
+            if registered.len() >= 8 && registered.len().is_power_of_two() {
+                registered.retain(|slot| slot.strong_count() > 0);
+            }
+            registered.push(Arc::downgrade(&slot));
+            slots.insert(self.id, Box::new(Arc::clone(&slot)));
+            slot
+        })
     }
 
     /// Runs `f` with mutable access to the calling thread's value.
@@ -66,16 +111,13 @@ impl<T: 'static> Local<T> {
     /// hits.with(|h| *h += 1);
     /// assert_eq!(hits.with(|h| *h), 1);
     /// ```
+    ///
+    /// # Panics
+    /// If `f` reaches this same `Local` again (see the differences from Python).
     pub fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
-        let mut value = VALUES
-            .with(|values| values.borrow_mut().remove(&self.id))
-            .and_then(|boxed| boxed.downcast::<T>().ok())
-            .unwrap_or_else(|| Box::new((self.init)()));
-        // The value is taken out while `f` runs, so `f` may use other `Local`s (or this one,
-        // which then sees a fresh value) without a double borrow.
-        let result = f(&mut value);
-        VALUES.with(|values| values.borrow_mut().insert(self.id, value));
-        result
+        let slot = self.slot();
+        let mut value = slot.try_lock().expect(REENTERED);
+        f(value.get_or_insert_with(|| (self.init)()))
     }
 
     /// A copy of the calling thread's value.
@@ -111,7 +153,11 @@ impl<T: 'static> Local<T> {
     /// assert!(x.is_initialized());
     /// ```
     pub fn is_initialized(&self) -> bool {
-        VALUES.with(|values| values.borrow().contains_key(&self.id))
+        let slot = SLOTS.with(|slots| {
+            slots.borrow().get(&self.id).and_then(|slot| slot.downcast_ref::<Arc<Slot<T>>>()).cloned()
+        });
+        // A slot borrowed right now (by an enclosing `with`) has been initialised.
+        slot.is_some_and(|slot| slot.try_lock().is_none_or(|value| value.is_some()))
     }
 }
 
@@ -122,8 +168,15 @@ impl<T: Default + 'static> Default for Local<T> {
 }
 
 impl<T: 'static> Drop for Local<T> {
+    /// Drops every thread's value now. A value of another thread is dropped here, which is
+    /// sound because a `Local` reachable from several threads is `Sync`, so `T: Send`.
     fn drop(&mut self) {
-        let _ = VALUES.try_with(|values| values.borrow_mut().remove(&self.id));
+        for slot in self.slots.get_mut().drain(..) {
+            if let Some(slot) = slot.upgrade() {
+                slot.lock().take();
+            }
+        }
+        let _ = SLOTS.try_with(|slots| slots.borrow_mut().remove(&self.id));
     }
 }
 

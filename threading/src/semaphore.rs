@@ -277,6 +277,18 @@ impl Semaphore {
 
 semaphore_common!(Semaphore, SemaphoreGuard);
 
+impl Default for Semaphore {
+    /// One permit, Python's `Semaphore()` default.
+    ///
+    /// ```
+    /// assert_eq!(threading::Semaphore::default().value(), 1);
+    /// ```
+    #[track_caller]
+    fn default() -> Semaphore {
+        Semaphore::new(1)
+    }
+}
+
 /// A semaphore that refuses to be released above its initial value (Python's
 /// `threading.BoundedSemaphore`), catching a release without an acquire.
 ///
@@ -333,3 +345,15 @@ impl BoundedSemaphore {
 }
 
 semaphore_common!(BoundedSemaphore, BoundedSemaphoreGuard);
+
+impl Default for BoundedSemaphore {
+    /// One permit, Python's `BoundedSemaphore()` default.
+    ///
+    /// ```
+    /// assert_eq!(threading::BoundedSemaphore::default().value(), 1);
+    /// ```
+    #[track_caller]
+    fn default() -> BoundedSemaphore {
+        BoundedSemaphore::new(1)
+    }
+}

@@ -460,6 +460,8 @@ pub struct Builder {
     name: Option<String>,
     daemon: Option<bool>,
     class: Option<String>,
+    /// The target's name, when it has one (a function item), for the default thread name.
+    target_name: Option<&'static str>,
 }
 
 impl Builder {
@@ -468,13 +470,14 @@ impl Builder {
         Builder::default()
     }
 
-    /// The thread's name.
+    /// The thread's name. An empty name means the default, as Python's `name=""` does.
     ///
     /// ```
     /// assert_eq!(threading::Thread::builder().name("a").target(|| {}).name(), "a");
+    /// assert!(threading::Thread::builder().name("").target(|| {}).name().starts_with("Thread-"));
     /// ```
     pub fn name(mut self, name: impl Into<String>) -> Builder {
-        self.name = Some(name.into());
+        self.name = Some(name.into()).filter(|name| !name.is_empty());
         self
     }
 
@@ -501,11 +504,23 @@ impl Builder {
     /// t.start().unwrap();
     /// t.join().unwrap();
     /// ```
+    ///
+    /// A thread left to its default name and given a function item as its target is named
+    /// after it, as Python 3.10+ names `Thread(target=worker)` `Thread-1 (worker)`:
+    ///
+    /// ```
+    /// fn worker() {}
+    /// let t = threading::Thread::new(worker);
+    /// assert!(t.name().starts_with("Thread-") && t.name().ends_with(" (worker)"), "{}", t.name());
+    /// ```
     #[track_caller]
-    pub fn target<F>(self, target: F) -> Thread
+    pub fn target<F>(mut self, target: F) -> Thread
     where
         F: FnOnce() + Send + 'static,
     {
+        if self.name.is_none() {
+            self.target_name = function_name::<F>();
+        }
         self.make(Box::new(target), Location::caller())
     }
 
@@ -526,7 +541,11 @@ impl Builder {
     }
 
     fn make(self, target: Box<dyn FnOnce() + Send>, site: &'static Location<'static>) -> Thread {
-        let name = self.name.map(Arc::from).unwrap_or_else(|| registry::next_name("Thread"));
+        let name = match (self.name, self.target_name) {
+            (Some(name), _) => Arc::from(name),
+            (None, Some(target)) => Arc::from(format!("{} ({target})", registry::next_name("Thread"))),
+            (None, None) => registry::next_name("Thread"),
+        };
         let daemon = self.daemon.unwrap_or_else(|| registry::current().daemon.load(Ordering::Acquire));
         let class = self.class.as_deref().unwrap_or("Thread");
         let inner = ThreadInner::new(ThreadKind::Started, class, name, daemon);
@@ -540,6 +559,20 @@ impl Builder {
         });
         Thread { inner: Arc::new(inner) }
     }
+}
+
+/// A function item's name (`my_crate::worker` → `worker`, Python's `target.__name__`); `None`
+/// for closures, function pointers and boxed functions, which have no name of their own.
+fn function_name<F: ?Sized>() -> Option<&'static str> {
+    let full = std::any::type_name::<F>();
+    if full.contains("{{closure}}")
+        || full.contains("dyn ")
+        || full.starts_with(['&', '*', '(', '['])
+        || full.starts_with("fn(")
+    {
+        return None;
+    }
+    Some(short_type_name::<F>()).filter(|name| !name.is_empty())
 }
 
 /// `my_crate::module::CountdownThread<T>` → `CountdownThread`.

@@ -71,12 +71,15 @@ fn barrier_indices_are_distinct_and_the_action_runs_once_per_cycle() {
     const PARTIES: usize = 5;
     const CYCLES: usize = 20;
     let actions = Arc::new(AtomicUsize::new(0));
-    let barrier = Arc::new(Barrier::with_action(PARTIES, {
-        let actions = actions.clone();
-        move || {
-            actions.fetch_add(1, Ordering::SeqCst);
-        }
-    }));
+    let barrier = Arc::new(
+        Barrier::with_action(PARTIES, {
+            let actions = actions.clone();
+            move || {
+                actions.fetch_add(1, Ordering::SeqCst);
+            }
+        })
+        .unwrap(),
+    );
     let seen = Arc::new(threading::Lock::with_data(vec![Vec::new(); CYCLES]));
     let threads: Vec<_> = (0..PARTIES)
         .map(|_| {
@@ -101,7 +104,7 @@ fn barrier_indices_are_distinct_and_the_action_runs_once_per_cycle() {
 
 #[test]
 fn barrier_abort_breaks_current_and_future_waits() {
-    let barrier = Arc::new(Barrier::new(3));
+    let barrier = Arc::new(Barrier::new(3).unwrap());
     let waiter = {
         let barrier = barrier.clone();
         spawn(move || assert_eq!(barrier.wait(), Err(BrokenBarrierError)))
@@ -119,7 +122,7 @@ fn barrier_abort_breaks_current_and_future_waits() {
 
 #[test]
 fn barrier_reset_breaks_waiters_then_is_usable_again() {
-    let barrier = Arc::new(Barrier::new(2));
+    let barrier = Arc::new(Barrier::new(2).unwrap());
     let waiter = {
         let barrier = barrier.clone();
         spawn(move || assert_eq!(barrier.wait(), Err(BrokenBarrierError)))
@@ -142,7 +145,7 @@ fn barrier_reset_breaks_waiters_then_is_usable_again() {
 
 #[test]
 fn barrier_timeout_breaks_it_for_everyone() {
-    let barrier = Arc::new(Barrier::new(3));
+    let barrier = Arc::new(Barrier::new(3).unwrap());
     let patient = {
         let barrier = barrier.clone();
         spawn(move || assert_eq!(barrier.wait(), Err(BrokenBarrierError)))
@@ -153,13 +156,13 @@ fn barrier_timeout_breaks_it_for_everyone() {
     assert_eq!(barrier.wait_timeout(Duration::from_millis(10)), Err(BrokenBarrierError));
     patient.join().unwrap();
     assert!(barrier.broken());
-    let with_default = Barrier::new(2).timeout(Duration::from_millis(5));
+    let with_default = Barrier::new(2).unwrap().timeout(Duration::from_millis(5));
     assert_eq!(with_default.wait(), Err(BrokenBarrierError));
 }
 
 #[test]
 fn barrier_action_panic_breaks_the_barrier_and_unwinds_the_last_thread() {
-    let barrier = Arc::new(Barrier::with_action(2, || panic!("action failed")));
+    let barrier = Arc::new(Barrier::with_action(2, || panic!("action failed")).unwrap());
     let other = {
         let barrier = barrier.clone();
         spawn(move || {
@@ -181,7 +184,7 @@ fn barrier_action_panic_breaks_the_barrier_and_unwinds_the_last_thread() {
 
 #[test]
 fn barrier_repr() {
-    let barrier = Barrier::new(3);
+    let barrier = Barrier::new(3).unwrap();
     assert!(format!("{barrier:?}").ends_with(": waiters=0/3>"));
     barrier.abort();
     assert!(barrier.to_string().ends_with(": broken>"));

@@ -80,7 +80,7 @@ fn rlock_condition_semaphore_event_barrier_join_sleep_are_interruptible() {
         }
     }));
 
-    let barrier = Arc::new(Barrier::new(2));
+    let barrier = Arc::new(Barrier::new(2).unwrap());
     assert!(interrupted({
         let barrier = barrier.clone();
         move || {

@@ -113,7 +113,7 @@ fn condition_notify_one_wakes_exactly_enough() {
 #[test]
 fn barrier_releases_both_parties_with_distinct_indices() {
     loom::model(|| {
-        let barrier = Arc::new(Barrier::new(2));
+        let barrier = Arc::new(Barrier::new(2).unwrap());
         let seen = Arc::new(AtomicUsize::new(0));
         let other = {
             let (barrier, seen) = (barrier.clone(), seen.clone());
@@ -132,7 +132,7 @@ fn barrier_releases_both_parties_with_distinct_indices() {
 #[test]
 fn barrier_abort_wakes_the_waiter_with_an_error() {
     loom::model(|| {
-        let barrier = Arc::new(Barrier::new(2));
+        let barrier = Arc::new(Barrier::new(2).unwrap());
         let waiter = {
             let barrier = barrier.clone();
             thread::spawn(move || barrier.wait())

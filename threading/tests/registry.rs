@@ -8,7 +8,7 @@ use threading::{Lock, Thread};
 fn a_deadlock_is_explained_by_the_report() {
     let fork_a = Arc::new(Lock::new().named("fork A"));
     let fork_b = Arc::new(Lock::new().named("fork B"));
-    let both_hold_one = Arc::new(threading::Barrier::new(2));
+    let both_hold_one = Arc::new(threading::Barrier::new(2).unwrap());
     let philosopher = |name: &str, first: Arc<Lock>, second: Arc<Lock>, barrier: Arc<threading::Barrier>| {
         Thread::builder().name(name).daemon(true).target(move || {
             first.acquire();

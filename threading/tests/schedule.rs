@@ -21,7 +21,7 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 fn workload() -> usize {
     let counter = Arc::new(Lock::with_data(0usize));
     let items = Arc::new(Condition::with_data(Vec::<usize>::new()));
-    let barrier = Arc::new(Barrier::new(3));
+    let barrier = Arc::new(Barrier::new(3).unwrap());
     let done = Arc::new(Event::new());
     let slots = Arc::new(Semaphore::new(2));
     let producer = Thread::new({
@@ -310,7 +310,7 @@ fn a_controller_sees_a_deadlock_as_no_runnable_thread() {
     controller.inside.store(1, Ordering::SeqCst);
     let guard = schedule::install(controller.clone());
     let (a, b) = (Arc::new(Lock::new().named("A")), Arc::new(Lock::new().named("B")));
-    let both = Arc::new(Barrier::new(2));
+    let both = Arc::new(Barrier::new(2).unwrap());
     let outcome = Arc::new(Mutex::new(HashMap::new()));
     let philosopher = |name: &'static str, first: Arc<Lock>, second: Arc<Lock>| {
         let (both, outcome) = (both.clone(), outcome.clone());

@@ -157,7 +157,7 @@ fn event_ping_pong() {
 #[test]
 fn barrier_many_cycles() {
     const CYCLES: usize = 500;
-    let barrier = Arc::new(Barrier::new(THREADS));
+    let barrier = Arc::new(Barrier::new(THREADS).unwrap());
     let firsts = Arc::new(AtomicUsize::new(0));
     run_all(
         (0..THREADS)

@@ -9,7 +9,7 @@ pub struct Foo {
 
 impl Foo {
     pub fn new() -> Foo {
-        Foo { one_two: Barrier::new(2), two_three: Barrier::new(2) }
+        Foo { one_two: Barrier::new(2).unwrap(), two_three: Barrier::new(2).unwrap() }
     }
     pub fn first(&self, print_first: impl FnOnce()) {
         print_first();
