@@ -270,7 +270,7 @@ class TestPymotwDeepDive:
     def test_workers_and_names(self, deep):
         assert sorted(lines(deep, "fn worker(num: u32)")) == [f"Worker: {i}" for i in range(5)]
         shown = lines(deep, "fn named_worker()")
-        default = [s.split()[0] for s in shown if s.startswith("Thread-")]
+        default = [s.split()[0] for s in shown if re.fullmatch(r"Thread-\d+ \(named_worker\) (Starting|Exiting)", s)]
         assert sorted(s for s in shown if not s.startswith("Thread-")) == [
             "my_service Exiting", "my_service Starting", "worker Exiting", "worker Starting"
         ]
@@ -279,7 +279,9 @@ class TestPymotwDeepDive:
     def test_logging_carries_thread_names(self, deep):
         shown = lines(deep, "fn logging_worker()")
         assert "[DEBUG] (worker    ) Starting" in shown and "[DEBUG] (my_service) Exiting" in shown
-        assert len([s for s in shown if re.fullmatch(r"\[DEBUG\] \(Thread-\d+ *\) (Starting|Exiting)", s)]) == 2
+        # Python 3.10+ names Thread(target=logging_worker) "Thread-N (logging_worker)".
+        named = r"\[DEBUG\] \(Thread-\d+ \(logging_worker\)\) (Starting|Exiting)"
+        assert len([s for s in shown if re.fullmatch(named, s)]) == 2, shown
 
     def test_daemons_at_exit(self, deep):
         abandoned, joined, timed_out, timers = self.programs(deep)
