@@ -119,6 +119,42 @@ macro_rules! check {
     };
 }
 
+/// [`check!`] for a graded cell (nbgrader's autograded tests, any tool that scores a cell by
+/// its errors): prints the same report, then panics with its headline if the check failed, so
+/// the cell ends in an `error` output. Returns the [`Report`] of a pass.
+///
+/// ```
+/// pub struct Foo { step: threading::Condition<u8> }
+/// impl Foo {
+///     pub fn new() -> Foo { Foo { step: threading::Condition::with_data(0) } }
+///     pub fn first(&self, p: impl FnOnce()) { let mut s = self.step.lock(); p(); *s = 1; s.notify_all(); }
+///     pub fn second(&self, p: impl FnOnce()) { let mut s = self.step.lock(); s.wait_for(|s| *s == 1); p(); *s = 2; s.notify_all(); }
+///     pub fn third(&self, p: impl FnOnce()) { let mut s = self.step.lock(); s.wait_for(|s| *s == 2); p(); }
+/// }
+/// let quiet = threadlab_grader::CheckOptions { repeat: Some(1), print: false, ..Default::default() };
+/// assert!(threadlab_grader::grade!(print_in_order, Foo, quiet).passed());
+///
+/// pub struct Unordered;
+/// impl Unordered {
+///     pub fn new() -> Unordered { Unordered }
+///     pub fn first(&self, p: impl FnOnce()) { p() }
+///     pub fn second(&self, p: impl FnOnce()) { p() }
+///     pub fn third(&self, p: impl FnOnce()) { p() }
+/// }
+/// let quiet = threadlab_grader::CheckOptions { repeat: Some(1), print: false, ..Default::default() };
+/// let failed = std::panic::catch_unwind(|| threadlab_grader::grade!(print_in_order, Unordered, quiet));
+/// assert!(failed.is_err());
+/// ```
+#[macro_export]
+macro_rules! grade {
+    ($exercise:ident, $t:ty) => {
+        $crate::check!($exercise, $t).expect_pass()
+    };
+    ($exercise:ident, $t:ty, $options:expr) => {
+        $crate::check!($exercise, $t, $options).expect_pass()
+    };
+}
+
 /// Reruns one run from its replay string in this process and prints the report:
 /// `replay!(zero_even_odd, ZeroEvenOdd, "c1-n3-o201-AB2C")`.
 #[macro_export]

@@ -106,6 +106,27 @@ impl Report {
         }
     }
 
+    /// Whether the verdict is a pass.
+    pub fn passed(&self) -> bool {
+        self.verdict == Verdict::Pass
+    }
+
+    /// Hands the report back if it passed, and panics with its headline otherwise: what a
+    /// graded notebook cell (see [`grade!`](crate::grade!)) needs, since a grading tool scores
+    /// a cell by whether it ended in an error, not by what it printed.
+    ///
+    /// # Panics
+    /// If the verdict is not a pass.
+    #[track_caller]
+    pub fn expect_pass(self) -> Report {
+        if !self.passed() {
+            let text = self.to_string();
+            let headline = text.lines().next().unwrap_or("the check failed");
+            panic!("{headline}");
+        }
+        self
+    }
+
     /// The report as one JSON object.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))

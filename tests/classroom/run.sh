@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the classroom tests: a real nbgrader cycle on the course template (classroom/nbgrader/)
+# through the real kernel.
+#
+# Usage: tests/classroom/run.sh [pytest args...]
+#   Build first: cargo build --release -p threadlab-kernel (with the same CARGO_TARGET_DIR).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$here"
+source scripts/env.sh
+
+kernel="${THREADLAB_KERNEL:-$CARGO_TARGET_DIR/release/threadlab-kernel}"
+if [ ! -x "$kernel" ]; then
+  echo "no kernel binary at $kernel: run 'cargo build --release -p threadlab-kernel' first" >&2
+  exit 1
+fi
+export THREADLAB_KERNEL="$kernel"
+
+venv="$(scripts/setup-python.sh | tail -n 1)"
+"$kernel" prebuild
+# nbgrader's subprocesses find the kernelspec the tests install through JUPYTER_PATH, and
+# nbgrader itself through the venv.
+export PATH="$venv/bin:$PATH"
+exec "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/classroom "$@"
