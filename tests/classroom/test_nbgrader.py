@@ -126,7 +126,7 @@ def graded(course: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
         target.mkdir(parents=True)
         (target / f"{ASSIGNMENT}.ipynb").write_text(json.dumps(nb, indent=1))
 
-    nbgrader(course, "autograde", ASSIGNMENT, "--create", f"--Execute.timeout={CELL_TIMEOUT}")
+    nbgrader(course, "autograde", ASSIGNMENT, f"--Execute.timeout={CELL_TIMEOUT}")
     nbgrader(course, "export", "--to", str(course / "grades.csv"))
     with open(course / "grades.csv", newline="") as f:
         rows = {row["student_id"]: row for row in csv.DictReader(f)}
