@@ -7,19 +7,15 @@
 
 #![allow(unsafe_code)]
 
-use crate::harness::{RunLimits, Sink};
-use crate::plan;
+use crate::harness::Sink;
 use crate::protocol::{CONFIG_FD, ChildConfig, EVENTS_FD, Message};
 use crate::record::Printed;
-use crate::schedule::Schedule;
 use crate::session;
 use crate::subject::Subject;
 use std::fs::File;
 use std::io::{Read, Write};
-use std::ops::ControlFlow;
 use std::os::fd::FromRawFd;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 struct FdSink {
     out: Mutex<File>,
@@ -66,32 +62,13 @@ pub fn main(subject: Subject) -> ! {
     if subject.exercise.id != config.exercise {
         fail(&format!("built for {}, asked for {}", subject.exercise.id, config.exercise));
     }
-    let specs = match &config.replay {
-        Some(replay) => match Schedule::parse(replay, subject.exercise.roles.len()) {
-            Ok(schedule) => plan::replay(&schedule),
-            Err(e) => fail(&e.to_string()),
-        },
-        None => plan::plan(subject.exercise, &config.plan),
-    };
-    let limits = RunLimits {
-        slice: Duration::from_millis(config.limits.slice_ms),
-        run_timeout: Duration::from_millis(config.limits.run_timeout_ms),
-        stall: Duration::from_millis(config.limits.stall_ms),
-        ..RunLimits::default()
-    };
+    let specs = config.runs.specs(subject.exercise).unwrap_or_else(|e| fail(&e.to_string()));
     let subject = Arc::new(subject);
     let as_sink: Arc<dyn Sink> = sink.clone();
-    let started = std::time::Instant::now();
-    let mut runs = 0;
-    let result = session::run_plan(&subject, &specs, &limits, &as_sink, |_, record, _| {
+    let result = session::run_plan(&subject, specs, &config.limits, &as_sink, config.budget, |record| {
         let mut record = record.clone();
         record.printed.clear();
         sink.send(&Message::End { nonce: config.nonce, record });
-        runs += 1;
-        match config.budget {
-            Some(budget) if budget.exhausted(runs, started.elapsed()) => ControlFlow::Break(()),
-            _ => ControlFlow::Continue(()),
-        }
     });
     sink.send(&Message::Done { nonce: config.nonce, runs: result.runs });
     // Threads stuck in a failed run cannot be joined: leave without them.

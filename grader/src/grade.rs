@@ -8,17 +8,16 @@
 use crate::build::{self, BuildError};
 use crate::check::{self, Analysis};
 use crate::exercise::Exercise;
+use crate::harness::RunLimits;
 use crate::judge::{Divergence, Failure, MethodOutput, Verdict, judge};
 use crate::load::Source;
-use crate::plan::{self, Mode, PlanOptions, RunSpec};
+use crate::plan::{Mode, PlanCursor, PlanOptions, RunSpec, Runs};
 use crate::prepare::{self, FILE_NAME};
-use crate::protocol::{ChildConfig, Message, WireLimits};
+use crate::protocol::{ChildConfig, Message};
 use crate::record::{Printed, RunRecord};
 use crate::report::{Diagnostic, Report, Timings};
 use crate::runner::{self, ChildOutcome};
 use crate::sandbox;
-use crate::schedule::Schedule;
-use crate::session::Horizons;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -135,23 +134,19 @@ pub fn grade(exercise: &'static Exercise, source: &Source, options: &Options) ->
         let place = source.label(removal.first_line).unwrap_or_default();
         report.notes.push(format!("{} at {place} was not compiled", removal.what));
     }
-    let schedule = options.replay.as_deref().map(|s| Schedule::parse(s, exercise.roles.len())).transpose()?;
-    let specs: Vec<RunSpec>;
-    let mode;
-    match &schedule {
-        Some(schedule) => {
-            specs = plan::replay(schedule);
-            mode = specs[0].strategy.mode();
-        }
+    let runs = match &options.replay {
+        Some(replay) => Runs::Replay(replay.clone()),
         None => {
             let (chosen, why) = mode_for(&analysis);
-            mode = options.mode.unwrap_or(chosen);
             if let (None, Some(why)) = (options.mode, why) {
                 report.notes.push(format!("the code {why}"));
             }
-            specs = plan::plan(exercise, &PlanOptions { mode, seed: options.seed, repeat: options.repeat });
+            let mode = options.mode.unwrap_or(chosen);
+            Runs::Plan(PlanOptions { mode, seed: options.seed, repeat: options.repeat })
         }
-    }
+    };
+    let specs = runs.specs(exercise)?;
+    let mode = specs[0].strategy.mode();
     report.mode = Some(mode);
     report.planned_runs = specs.len();
 
@@ -199,19 +194,14 @@ pub fn grade(exercise: &'static Exercise, source: &Source, options: &Options) ->
     let run_started = Instant::now();
     let config = ChildConfig {
         exercise: exercise.id.to_string(),
-        plan: PlanOptions { mode, seed: options.seed, repeat: options.repeat },
-        replay: options.replay.clone(),
+        budget: runs.budget(exercise, options.budget_ms),
+        runs,
         nonce: fastrand::u64(..),
-        limits: WireLimits {
-            slice_ms: 200,
-            run_timeout_ms: options.timeout.as_millis().min(10_000) as u64,
-            stall_ms: 2_000,
+        limits: RunLimits {
+            run_timeout: options.timeout.min(RunLimits::default().run_timeout),
+            ..RunLimits::default()
         },
         seccomp: options.seccomp,
-        budget: options
-            .budget_ms
-            .filter(|_| options.repeat.is_none() && options.replay.is_none())
-            .map(|ms| plan::Budget::new(exercise, ms)),
     };
     let limits = sandbox::Limits { cpu_seconds: 2 * options.timeout.as_secs() + 5, ..options.limits };
     let outcome = runner::run(&runner::Request {
@@ -226,26 +216,26 @@ pub fn grade(exercise: &'static Exercise, source: &Source, options: &Options) ->
     .map_err(GradeError::Run)?;
 
     // Judge.
-    let verdict = decide(exercise, &specs, &config, &outcome);
-    report.verdict = verdict.failure.as_ref().map(|f| f.verdict).unwrap_or(Verdict::Pass);
-    report.runs = verdict.runs;
-    if verdict.planned > 0 {
-        report.planned_runs = verdict.planned;
+    let judgement = judge_stream(exercise, &specs, &config, &outcome);
+    report.verdict = judgement.failure.as_ref().map(|f| f.verdict).unwrap_or(Verdict::Pass);
+    report.runs = judgement.runs;
+    if judgement.planned > 0 {
+        report.planned_runs = judgement.planned;
     }
-    if verdict.failure.is_none() && verdict.runs < verdict.planned {
-        report.notes.push(crate::inprocess::budget_note(verdict.runs, verdict.planned));
+    if judgement.failure.is_none() && judgement.runs < judgement.planned {
+        report.notes.push(crate::inprocess::budget_note(judgement.runs, judgement.planned));
     }
-    report.failure = verdict.failure;
-    report.diagnostics.extend(verdict.details.into_iter().map(|d| diagnostic(source, None, d, None)));
-    if verdict.fell_back {
+    report.failure = judgement.failure;
+    report.diagnostics.extend(judgement.details.into_iter().map(|d| diagnostic(source, None, d, None)));
+    if judgement.fell_back {
         report.notes.push(crate::inprocess::FELL_BACK.into());
     }
     // Say what did not hold, if anything (a report from a machine where the sandbox is whole
     // says nothing about it).
     let caps = sandbox::capabilities();
-    let seccomp_failed = options.seccomp && verdict.seccomp != Some(true);
+    let seccomp_failed = options.seccomp && judgement.seccomp != Some(true);
     if seccomp_failed || !caps.switch_user || !caps.network_namespace {
-        report.notes.push(format!("sandbox: {}", sandbox::describe(Some(verdict.seccomp == Some(true)))));
+        report.notes.push(format!("sandbox: {}", sandbox::describe(Some(judgement.seccomp == Some(true)))));
     }
     if outcome.stdout.total > 0 && report.verdict != Verdict::Pass {
         report
@@ -299,7 +289,7 @@ fn indent(text: &str) -> String {
 
 /// The verdict computed from the child's stream.
 #[derive(Debug, Default)]
-pub struct Decision {
+pub struct StreamJudgement {
     /// Runs that reported (the failing one included).
     pub runs: usize,
     /// The first failure.
@@ -315,14 +305,14 @@ pub struct Decision {
 }
 
 /// Judges the child's stream: each planned run in order must have reported, with the nonce,
-/// and pass.
-pub fn decide(
+/// and pass. The plan moves on as the child's did: one [`PlanCursor`] rule on both sides.
+pub fn judge_stream(
     exercise: &Exercise,
     specs: &[RunSpec],
     config: &ChildConfig,
     outcome: &ChildOutcome,
-) -> Decision {
-    let mut decision = Decision::default();
+) -> StreamJudgement {
+    let mut judgement = StreamJudgement::default();
     let mut printed: HashMap<usize, Vec<Printed>> = HashMap::new();
     let mut ends: HashMap<usize, RunRecord> = HashMap::new();
     let mut done = None;
@@ -335,61 +325,52 @@ pub fn decide(
             }
             Message::Done { nonce, runs } if *nonce == config.nonce => done = Some(*runs),
             Message::End { .. } | Message::Done { .. } => forged += 1,
-            Message::Sandbox { seccomp, .. } => decision.seccomp = Some(*seccomp),
+            Message::Sandbox { seccomp, .. } => judgement.seccomp = Some(*seccomp),
         }
     }
-    let mut horizons = Horizons::default();
-    let mut specs = specs.to_vec();
+    let mut cursor = PlanCursor::new(specs.to_vec());
     // A child that spent its time budget stops early: fewer runs, but never fewer than the
     // budget's minimum.
     let stop = match (config.budget, done) {
         (Some(budget), Some(runs)) if runs >= budget.min_runs.min(specs.len()) => runs,
         _ => usize::MAX,
     };
-    let mut position = 0;
-    while position < specs.len().min(stop) {
-        let spec = specs[position].clone();
+    while cursor.position() < stop
+        && let Some(spec) = cursor.current().cloned()
+    {
         let mut tokens = printed.remove(&spec.index).unwrap_or_default();
         let ordered = tokens.iter().enumerate().all(|(i, p)| p.seq == i as u64);
         tokens.sort_by_key(|p| p.seq);
+        judgement.runs += 1;
         match ends.remove(&spec.index) {
             Some(mut record) if ordered => {
-                decision.runs += 1;
-                horizons.learn(spec.n, record.steps);
-                let preempted = record.preemptions > 0;
                 record.printed = tokens;
                 if let Some(failure) = judge(exercise, &spec, &record) {
-                    decision.failure = Some(failure);
-                    return decision;
+                    judgement.failure = Some(failure);
+                    judgement.fell_back = cursor.fell_back();
+                    return judgement;
                 }
-                // The child switches to OS chaos after the first preempted controlled run:
-                // expect the same plan it then follows.
-                if preempted && !decision.fell_back && spec.strategy.mode() == Mode::Controlled {
-                    decision.fell_back = true;
-                    if !matches!(spec.strategy, crate::plan::StrategySpec::Replay(_)) {
-                        specs = plan::fall_back(&specs, position);
-                    }
-                }
+                cursor.advance(&record);
             }
             _ => {
-                decision.runs += 1;
-                let horizon = horizons
-                    .get(spec.n)
+                let horizon = cursor
+                    .horizon(spec.n)
                     .unwrap_or_else(|| crate::harness::default_horizon((exercise.expected)(spec.n).len()));
-                decision.failure =
-                    Some(stopped(exercise, &spec, &tokens, outcome, horizon, forged, &mut decision.details));
-                return decision;
+                judgement.failure =
+                    Some(stopped(exercise, &spec, &tokens, outcome, horizon, forged, &mut judgement.details));
+                judgement.fell_back = cursor.fell_back();
+                return judgement;
             }
         }
-        position += 1;
     }
-    decision.planned = specs.len();
-    if done != Some(specs.len().min(stop)) || forged > 0 || outcome.garbage > 0 {
-        let spec = specs.last().expect("plans are never empty");
-        decision.details.push("the harness did not confirm the end of the check".into());
-        decision.failure = Some(stopped(exercise, spec, &[], outcome, 0, forged, &mut decision.details));
+    judgement.fell_back = cursor.fell_back();
+    judgement.planned = cursor.specs().len();
+    if done != Some(judgement.planned.min(stop)) || forged > 0 || outcome.garbage > 0 {
+        let spec = cursor.specs().last().expect("plans are never empty");
+        judgement.details.push("the harness did not confirm the end of the check".into());
+        judgement.failure = Some(stopped(exercise, spec, &[], outcome, 0, forged, &mut judgement.details));
     }
-    decision
+    judgement
 }
 
 /// The failure of a run that never reported its end: the child crashed, was killed, or

@@ -13,8 +13,9 @@ use crate::schedule::chaos::Chaos;
 use crate::schedule::pct::Pct;
 use crate::schedule::random::RandomWalk;
 use crate::schedule::replay::Replay;
-use crate::schedule::{Abort, Controller, Limits, Strategy};
+use crate::schedule::{Abort, Controller, ControllerLimits, Strategy};
 use crate::subject::{Printer, Subject};
+use serde::{Deserialize, Serialize};
 use std::any::Any;
 use std::cell::Cell;
 use std::panic::AssertUnwindSafe;
@@ -38,8 +39,11 @@ impl Sink for NoSink {
     fn printed(&self, _run: usize, _printed: &Printed) {}
 }
 
-/// Bounds on one run.
-#[derive(Debug, Clone, Copy)]
+/// Bounds on one run: the one definition of the time slice, the run's time limit and the
+/// stall limit. The grader sends them to the sandboxed child as they are (see
+/// [`ChildConfig`](crate::protocol::ChildConfig)); the controller gets its share through
+/// [`RunLimits::controller`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunLimits {
     /// Controlled runs: scheduling points before the run counts as spinning (`None`: scaled
     /// to the expected output).
@@ -63,6 +67,19 @@ impl Default for RunLimits {
             run_timeout: Duration::from_secs(10),
             stall: Duration::from_secs(2),
             horizon: None,
+        }
+    }
+}
+
+impl RunLimits {
+    /// The controller's limits for a run that should print `tokens` tokens (the step cap
+    /// grows with the output).
+    pub fn controller(&self, tokens: u64) -> ControllerLimits {
+        ControllerLimits {
+            max_steps: self.max_steps.unwrap_or(50_000 + 200 * tokens),
+            slice: self.slice,
+            run_timeout: self.run_timeout,
+            stall: self.stall,
         }
     }
 }
@@ -111,7 +128,7 @@ impl RunShared {
         if let Some(controller) = self.controller.get() {
             use threading::schedule::Scheduler;
             let point = threading::schedule::Point {
-                operation: "print",
+                operation: crate::schedule::Operation::Print.name(),
                 site: std::panic::Location::caller(),
                 name: None,
                 duration: None,
@@ -243,15 +260,7 @@ pub fn run_once(
     let tokens = tokens as u64;
     let (end, trace, steps, preemptions, note) = match spec.strategy.mode() {
         crate::plan::Mode::Controlled => {
-            let controller = Controller::new(
-                strategy_for(spec, horizon),
-                Limits {
-                    max_steps: limits.max_steps.unwrap_or(50_000 + 200 * tokens),
-                    slice: limits.slice,
-                    run_timeout: limits.run_timeout,
-                    stall: limits.stall,
-                },
-            );
+            let controller = Controller::new(strategy_for(spec, horizon), limits.controller(tokens));
             let _ = shared.controller.set(Arc::clone(&controller));
             let (_, outcome) = controller.run(|| start_and_join(subject, spec, &shared, Some(&controller)));
             let end = match outcome.abort {

@@ -12,12 +12,10 @@
 
 use crate::harness::{NoSink, RunLimits, Sink};
 use crate::judge::Verdict;
-use crate::plan::{self, Budget, Mode, PlanOptions};
+use crate::plan::{Budget, Mode, PlanOptions, Runs};
 use crate::report::Report;
-use crate::schedule::Schedule;
 use crate::session::{self, SessionResult};
 use crate::subject::Subject;
-use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -77,59 +75,50 @@ fn base_report(exercise: &str, seed: u64, mode: Mode, result: &SessionResult) ->
 
 /// Checks `subject` in this process and returns (and, by default, prints) the report.
 pub fn check(subject: Subject, options: &CheckOptions) -> Report {
-    let started = Instant::now();
-    let exercise = subject.exercise;
-    let subject = Arc::new(subject);
-    let sink: Arc<dyn Sink> = Arc::new(NoSink);
     let mode = options.mode.unwrap_or(Mode::Controlled);
-    let specs = plan::plan(exercise, &PlanOptions { mode, seed: options.seed, repeat: options.repeat });
-    let budget = options.budget_ms.filter(|_| options.repeat.is_none()).map(|ms| Budget::new(exercise, ms));
-    let mut runs = 0;
-    let result = session::run_plan(&subject, &specs, &options.limits, &sink, |_, _, _| {
-        runs += 1;
-        match budget {
-            Some(budget) if budget.exhausted(runs, started.elapsed()) => ControlFlow::Break(()),
-            _ => ControlFlow::Continue(()),
-        }
-    });
-    let mut report = base_report(exercise.id, options.seed, mode, &result);
-    if result.escaped_control {
-        report.notes.push(FELL_BACK.into());
-    }
-    if result.failure.is_none() && result.runs < result.planned {
-        report.notes.push(budget_note(result.runs, result.planned));
-    }
-    report.duration_ms = started.elapsed().as_millis() as u64;
-    if options.print {
-        print!("{report}");
-    }
-    report
+    let runs = Runs::Plan(PlanOptions { mode, seed: options.seed, repeat: options.repeat });
+    let budget = runs.budget(subject.exercise, options.budget_ms);
+    run_in_process(subject, &runs, options.seed, &options.limits, budget, options.print)
 }
 
 /// Reruns one failing run from its replay string, in this process.
 pub fn replay(subject: Subject, schedule: &str, print: bool) -> Report {
+    let runs = Runs::Replay(schedule.to_string());
+    run_in_process(subject, &runs, 0, &RunLimits::default(), None, print)
+}
+
+fn run_in_process(
+    subject: Subject,
+    runs: &Runs,
+    seed: u64,
+    limits: &RunLimits,
+    budget: Option<Budget>,
+    print: bool,
+) -> Report {
     let started = Instant::now();
     let exercise = subject.exercise;
-    let mut report = Report::new(Verdict::Pass, exercise.id, 0);
-    let schedule = match Schedule::parse(schedule, exercise.roles.len()) {
-        Ok(schedule) => schedule,
+    let report = match runs.specs(exercise) {
         Err(e) => {
+            let mut report = Report::new(Verdict::Rejected, exercise.id, seed);
             report.notes.push(e.to_string());
-            report.verdict = Verdict::Rejected;
-            if print {
-                print!("{report}");
+            report
+        }
+        Ok(specs) => {
+            let mode = specs[0].strategy.mode();
+            let sink: Arc<dyn Sink> = Arc::new(NoSink);
+            let result = session::run_plan(&Arc::new(subject), specs, limits, &sink, budget, |_| {});
+            let mut report = base_report(exercise.id, seed, mode, &result);
+            // A replay's one run says so itself (its replay string has the preemption).
+            if result.escaped_control && matches!(runs, Runs::Plan(_)) {
+                report.notes.push(FELL_BACK.into());
             }
-            return report;
+            if result.failure.is_none() && result.runs < result.planned {
+                report.notes.push(budget_note(result.runs, result.planned));
+            }
+            report.duration_ms = started.elapsed().as_millis() as u64;
+            report
         }
     };
-    let specs = plan::replay(&schedule);
-    let sink: Arc<dyn Sink> = Arc::new(NoSink);
-    let result = session::run_plan(&Arc::new(subject), &specs, &RunLimits::default(), &sink, |_, _, _| {
-        ControlFlow::Continue(())
-    });
-    let mode = specs[0].strategy.mode();
-    report = base_report(exercise.id, 0, mode, &result);
-    report.duration_ms = started.elapsed().as_millis() as u64;
     if print {
         print!("{report}");
     }

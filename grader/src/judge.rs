@@ -1,7 +1,7 @@
 //! The verdict of one run, decided from what was observed (never from what the submission says).
 
 use crate::exercise::{Exercise, Token};
-use crate::plan::RunSpec;
+use crate::plan::{Mode, RunSpec};
 use crate::record::{Printed, RunEnd, RunRecord, ThreadReport};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -271,7 +271,7 @@ pub fn judge(exercise: &Exercise, spec: &RunSpec, record: &RunRecord) -> Option<
                      this replay is approximate"
                         .to_string(),
                 )
-            } else if record.schedule.starts_with("o1-") {
+            } else if spec.strategy.mode() == Mode::Chaos {
                 Some(
                     "found on real threads (OS chaos): the replay reruns the same perturbations, \
                      but the OS may interleave the threads differently"

@@ -5,8 +5,10 @@
 //! whether every planned run really reported.
 
 use crate::exercise::Exercise;
-use crate::schedule::{Schedule, ScheduleKind, Trace};
+use crate::record::RunRecord;
+use crate::schedule::{ReplayError, Schedule, ScheduleKind, Trace};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// How the threads are scheduled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -259,6 +261,147 @@ pub fn fall_back(specs: &[RunSpec], at: usize) -> Vec<RunSpec> {
         out.push(RunSpec { strategy, ..spec.clone() });
     }
     out
+}
+
+/// What a session runs: a whole plan, or the one run a replay string names. The grader, the
+/// sandboxed child and the in-notebook check all turn it into runs with [`Runs::specs`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Runs {
+    /// The plan for these options.
+    Plan(PlanOptions),
+    /// One run, from its replay string.
+    Replay(String),
+}
+
+impl Runs {
+    /// The runs, in order.
+    ///
+    /// ```
+    /// use threadlab_grader::plan::{Mode, PlanOptions, Runs};
+    /// let exercise = threadlab_grader::exercise::find("foobar").unwrap();
+    /// assert_eq!(Runs::Replay("c1-n2-o01-AC2AC4".into()).specs(exercise).unwrap().len(), 1);
+    /// assert!(Runs::Replay("nonsense".into()).specs(exercise).is_err());
+    /// let whole = Runs::Plan(PlanOptions { mode: Mode::Chaos, seed: 1, repeat: Some(1) });
+    /// assert!(whole.specs(exercise).unwrap().len() > 1);
+    /// ```
+    pub fn specs(&self, exercise: &Exercise) -> Result<Vec<RunSpec>, ReplayError> {
+        match self {
+            Runs::Plan(options) => Ok(plan(exercise, options)),
+            Runs::Replay(text) => Ok(replay(&Schedule::parse(text, exercise.roles.len())?)),
+        }
+    }
+
+    /// The time budget of `millis` for these runs: only a whole plan of the default length has
+    /// one (`--repeat` and a replay ask for exactly their runs).
+    pub fn budget(&self, exercise: &Exercise, millis: Option<u64>) -> Option<Budget> {
+        match self {
+            Runs::Plan(PlanOptions { repeat: None, .. }) => millis.map(|ms| Budget::new(exercise, ms)),
+            Runs::Plan(_) | Runs::Replay(_) => None,
+        }
+    }
+}
+
+/// PCT's horizon per `n`, learnt from the runs so far: the mean number of scheduling points
+/// (change points placed over the *typical* run land inside it; over the longest, many fall
+/// after the end of shorter runs).
+#[derive(Debug, Clone, Default)]
+struct Horizons(HashMap<usize, (u64, u64)>);
+
+impl Horizons {
+    fn get(&self, n: usize) -> Option<u64> {
+        self.0.get(&n).map(|(sum, count)| (sum / count.max(&1)).max(1))
+    }
+
+    fn learn(&mut self, n: usize, steps: u64) {
+        if steps > 0 {
+            let seen = self.0.entry(n).or_insert((0, 0));
+            seen.0 += steps;
+            seen.1 += 1;
+        }
+    }
+}
+
+/// Where a session stands in its plan, and the one rule for how the plan moves on: PCT's
+/// horizon for each `n` is learnt from the runs before, and after the first controlled run
+/// that needed a time-slice preemption the rest of the plan turns into OS-chaos runs (see
+/// [`fall_back`]). The sandboxed child walks its plan with one cursor and the grader walks
+/// the child's records with another, so both always expect the same next run.
+///
+/// ```
+/// use threadlab_grader::plan::{plan, Mode, PlanCursor, PlanOptions, StrategySpec};
+/// use threadlab_grader::record::{RunEnd, RunRecord};
+/// let exercise = threadlab_grader::exercise::find("foobar").unwrap();
+/// let specs = plan(exercise, &PlanOptions { mode: Mode::Controlled, seed: 1, repeat: Some(2) });
+/// let mut cursor = PlanCursor::new(specs.clone());
+/// let record = |steps, preemptions| RunRecord {
+///     run: 0, printed: Vec::new(), end: RunEnd::Completed, schedule: String::new(),
+///     steps, micros: 0, preemptions, note: None,
+/// };
+/// cursor.advance(&record(40, 0));
+/// assert_eq!(cursor.horizon(specs[0].n), Some(40));
+/// assert_eq!(cursor.current(), Some(&specs[1]));
+/// cursor.advance(&record(10, 1)); // a thread had to be preempted: OS chaos from here on
+/// assert!(cursor.fell_back());
+/// assert!(matches!(cursor.current().unwrap().strategy, StrategySpec::Chaos { .. }));
+/// ```
+#[derive(Debug, Clone)]
+pub struct PlanCursor {
+    specs: Vec<RunSpec>,
+    position: usize,
+    horizons: Horizons,
+    fell_back: bool,
+}
+
+impl PlanCursor {
+    /// A cursor on the first of `specs`.
+    pub fn new(specs: Vec<RunSpec>) -> PlanCursor {
+        PlanCursor { specs, position: 0, horizons: Horizons::default(), fell_back: false }
+    }
+
+    /// The run to make next; `None` once the plan is done.
+    pub fn current(&self) -> Option<&RunSpec> {
+        self.specs.get(self.position)
+    }
+
+    /// Runs passed so far.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    /// PCT's horizon for runs with this `n`, learnt from the runs so far.
+    pub fn horizon(&self, n: usize) -> Option<u64> {
+        self.horizons.get(n)
+    }
+
+    /// Moves past the current run, which left `record`.
+    pub fn advance(&mut self, record: &RunRecord) {
+        let Some(spec) = self.specs.get(self.position) else { return };
+        self.horizons.learn(spec.n, record.steps);
+        // Controlled scheduling would only crawl from time slice to time slice once a thread
+        // runs outside `threading`; a replay keeps its one run.
+        if crate::harness::escaped_control(record)
+            && !self.fell_back
+            && spec.strategy.mode() == Mode::Controlled
+        {
+            self.fell_back = true;
+            if !matches!(spec.strategy, StrategySpec::Replay(_)) {
+                self.specs = fall_back(&self.specs, self.position);
+            }
+        }
+        self.position += 1;
+    }
+
+    /// Whether a controlled run needed a time-slice preemption (and the rest of the plan
+    /// became OS-chaos runs).
+    pub fn fell_back(&self) -> bool {
+        self.fell_back
+    }
+
+    /// The whole plan as it stands (shorter after a fall-back to OS chaos).
+    pub fn specs(&self) -> &[RunSpec] {
+        &self.specs
+    }
 }
 
 /// The one-run plan that replays `schedule`.

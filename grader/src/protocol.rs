@@ -8,7 +8,8 @@
 //! first runs and which must close every run. What the submission prints goes to its stdout,
 //! which the grader only caps and shows.
 
-use crate::plan::PlanOptions;
+use crate::harness::RunLimits;
+use crate::plan::{Budget, Runs};
 use crate::record::{Printed, RunRecord};
 use serde::{Deserialize, Serialize};
 
@@ -22,30 +23,17 @@ pub const EVENTS_FD: i32 = 4;
 pub struct ChildConfig {
     /// The exercise id the grader expects the child to be built for.
     pub exercise: String,
-    /// The plan to run.
-    pub plan: PlanOptions,
-    /// Run only this replay string instead.
-    pub replay: Option<String>,
+    /// The plan to run, or the one run to replay.
+    pub runs: Runs,
     /// Closes every run; unknown to the submission.
     pub nonce: u64,
-    /// Limits of one run.
-    pub limits: WireLimits,
+    /// Limits of one run: the grader's own, as they are.
+    pub limits: RunLimits,
     /// Install the seccomp filter before the submission runs.
     pub seccomp: bool,
     /// Stop early once this budget is spent (the `done` message then says how many runs).
     #[serde(default)]
-    pub budget: Option<crate::plan::Budget>,
-}
-
-/// [`RunLimits`](crate::harness::RunLimits), in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WireLimits {
-    /// Controlled runs: time slice.
-    pub slice_ms: u64,
-    /// One run's wall-clock limit.
-    pub run_timeout_ms: u64,
-    /// Real-thread runs: time without progress that is a hang.
-    pub stall_ms: u64,
+    pub budget: Option<Budget>,
 }
 
 /// One line from the child.

@@ -16,14 +16,14 @@
 //! * A **step cap** catches spinning; a **fairness** rule (a task that keeps the baton for
 //!   [`FAIRNESS`] decisions while others could run must yield) keeps correct spin-with-yield
 //!   loops finite.
-//! * A watchdog **preempts** a task that holds the baton for [`Limits::slice`] without
+//! * A watchdog **preempts** a task that holds the baton for [`ControllerLimits::slice`] without
 //!   reaching a point (it spins on a non-synchronising read, or blocks outside `threading`):
 //!   another task gets the baton, the first keeps running on its own until it next reaches a
 //!   point. Such a run is marked in its trace and replays only approximately.
 //! * On abort, tasks waiting in the hook unwind with `threading::KeyboardInterrupt`, which
 //!   leaves the primitives consistent and ends their threads.
 
-use super::{Decision, Step, Strategy, Trace};
+use super::{Decision, Operation, Step, Strategy, Trace};
 use crate::record::ThreadReport;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,9 +35,10 @@ use threading::{Thread, Waiter, Wake};
 /// Decisions a task may keep the baton for, while others could run, before it must yield.
 pub const FAIRNESS: u32 = 16;
 
-/// Bounds on one controlled run.
+/// Bounds on one controlled run, resolved from the run's
+/// [`RunLimits`](crate::harness::RunLimits) by [`RunLimits::controller`](crate::harness::RunLimits::controller).
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub struct ControllerLimits {
     /// Scheduling points before the run counts as spinning.
     pub max_steps: u64,
     /// How long a task may hold the baton without reaching a point before it is preempted.
@@ -47,17 +48,6 @@ pub struct Limits {
     /// How long without any thread reaching a point counts as spinning (every runnable
     /// thread runs outside control: busy-waiting or blocked outside `threading`).
     pub stall: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_steps: 200_000,
-            slice: Duration::from_millis(200),
-            run_timeout: Duration::from_secs(10),
-            stall: Duration::from_secs(2),
-        }
-    }
 }
 
 /// Why a controlled run was stopped.
@@ -170,7 +160,7 @@ pub struct Controller {
     state: Mutex<State>,
     /// Signalled when a task leaves the hook after the run ended (for `run`'s clean-up).
     left: Condvar,
-    limits: Limits,
+    limits: ControllerLimits,
     started: Instant,
 }
 
@@ -192,7 +182,7 @@ impl std::fmt::Debug for Controller {
 
 impl Controller {
     /// A controller asking `strategy` at every decision.
-    pub fn new(strategy: Box<dyn Strategy>, limits: Limits) -> Arc<Controller> {
+    pub fn new(strategy: Box<dyn Strategy>, limits: ControllerLimits) -> Arc<Controller> {
         let now = Instant::now();
         Arc::new(Controller {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -222,9 +212,10 @@ impl Controller {
     ///
     /// ```
     /// use std::sync::Arc;
-    /// use threadlab_grader::schedule::{Controller, Limits, random::RandomWalk};
+    /// use threadlab_grader::harness::RunLimits;
+    /// use threadlab_grader::schedule::{Controller, random::RandomWalk};
     ///
-    /// let controller = Controller::new(Box::new(RandomWalk::new(1)), Limits::default());
+    /// let controller = Controller::new(Box::new(RandomWalk::new(1)), RunLimits::default().controller(0));
     /// let (result, outcome) = controller.run(|| {
     ///     let event = Arc::new(threading::Event::new());
     ///     let t = threading::Thread::new({ let e = event.clone(); move || { e.wait(); } });
@@ -408,7 +399,7 @@ impl Controller {
                     registry.iter().find(|r| r.ident == task.ident).and_then(|r| r.blocked.as_ref());
                 let state = match (task.status, blocked) {
                     (Status::Blocked, Some(b))
-                        if task.thread.is_none() && b.blocked.operation == "Thread.join" =>
+                        if task.thread.is_none() && Operation::of(b.blocked.operation) == Operation::ThreadJoin =>
                     {
                         format!("waiting to join {}", b.blocked.name.as_deref().unwrap_or("a thread"))
                     }
@@ -591,7 +582,7 @@ mod watchdog {
 impl Scheduler for Controller {
     fn point(&self, point: &Point<'_>) {
         let Some(me) = self.me() else { return };
-        if point.operation == "Thread.exit" {
+        if Operation::of(point.operation) == Operation::ThreadExit {
             // Not a decision: the exiting thread keeps its turn until `thread_finished`. A
             // joiner let in here would find the thread stopped and wait for its OS thread to
             // end — which would wait for the turn the joiner holds.
@@ -602,8 +593,6 @@ impl Scheduler for Controller {
         match turn {
             Turn::Mine => {}
             Turn::Done => return,
-            // A thread on its way out must finish its exit (it wakes its joiners).
-            Turn::Aborted if point.operation == "Thread.exit" => return,
             Turn::Aborted => {
                 drop(st);
                 return self.leave();
@@ -616,15 +605,12 @@ impl Scheduler for Controller {
             let steps = st.steps;
             self.abort(&mut st, Abort::Steps(steps, threads));
             drop(st);
-            if point.operation != "Thread.exit" {
-                self.leave();
-            }
-            return;
+            return self.leave();
         }
         self.decide(&mut st, me, true);
         let (st, turn) = self.wait_turn(st, me);
         drop(st);
-        if turn == Turn::Aborted && point.operation != "Thread.exit" {
+        if turn == Turn::Aborted {
             self.leave();
         }
     }

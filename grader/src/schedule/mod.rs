@@ -8,11 +8,13 @@
 
 pub mod chaos;
 pub mod controller;
+pub mod operation;
 pub mod pct;
 pub mod random;
 pub mod replay;
 
-pub use controller::{Abort, ControlOutcome, Controller, Limits};
+pub use controller::{Abort, ControlOutcome, Controller, ControllerLimits};
+pub use operation::Operation;
 pub use replay::{ReplayError, Schedule, ScheduleKind, Step, Trace};
 
 /// What the controller tells a strategy at a decision.
