@@ -5,14 +5,15 @@
 
 use std::path::Path;
 use std::time::Duration;
-use threadlab_grader::build;
-use threadlab_grader::exercise;
-use threadlab_grader::grade;
-use threadlab_grader::harness::RunLimits;
-use threadlab_grader::plan::{Mode, PlanOptions, Runs};
-use threadlab_grader::protocol::ChildConfig;
-use threadlab_grader::runner::{self, ChildOutcome};
-use threadlab_grader::{Verdict, prepare, sandbox};
+use threadlab_grader::Verdict;
+use threadlab_grader::cli::build;
+use threadlab_grader::cli::grade;
+use threadlab_grader::cli::runner::{self, ChildOutcome};
+use threadlab_grader::cli::{prepare, sandbox};
+use threadlab_grader::core::exercise;
+use threadlab_grader::core::harness::RunLimits;
+use threadlab_grader::core::plan::{Mode, PlanOptions, Runs};
+use threadlab_grader::core::protocol::ChildConfig;
 
 /// A correct Zero Even Odd whose constructor first runs `escape` once.
 fn submission(escape: &str) -> String {
@@ -48,7 +49,7 @@ impl ZeroEvenOdd {{
 /// Builds `learner` without the check and runs it in the sandbox (one round of the plan).
 fn run(learner: &str, seccomp: bool) -> (ChildOutcome, grade::StreamJudgement) {
     let exercise = exercise::find("zero-even-odd").unwrap();
-    let analysis = threadlab_grader::check::analyze(learner);
+    let analysis = threadlab_grader::cli::policy::analyze(learner);
     let source = prepare::source(exercise, learner, &analysis, true);
     let cache = build::default_cache();
     let runtime = build::runtime(&cache).expect("the runtime builds");
@@ -71,7 +72,7 @@ fn run(learner: &str, seccomp: bool) -> (ChildOutcome, grade::StreamJudgement) {
         config: &config,
         wall: Duration::from_secs(30),
         output_limit: 1 << 20,
-        limits: sandbox::Limits::default(),
+        limits: sandbox::ResourceLimits::default(),
         slot: 0,
     })
     .expect("the child starts");
@@ -138,7 +139,10 @@ fn files_network_processes_and_threads_are_out_of_reach() {
     if caps.switch_user {
         let threads: usize =
             line.split("threads=").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
-        assert!(threads < sandbox::Limits::default().threads as usize, "thread limit not enforced: {line}");
+        assert!(
+            threads < sandbox::ResourceLimits::default().threads as usize,
+            "thread limit not enforced: {line}"
+        );
         assert!(!line.contains("Uid:\t0\t"), "the child still runs as root: {line}");
     }
 }
