@@ -1,285 +1,30 @@
-//! Stage 2, check: reject what a solution never needs, before anything is compiled, and find
-//! out how the submission synchronises (which decides the scheduling mode).
-//!
-//! The source is parsed with `syn`, never matched with regular expressions. Rejected, each
-//! with the line it is on:
-//! * `unsafe` anywhere (blocks, functions, impls, traits), `extern` blocks, functions and
-//!   crates, ABIs;
-//! * any crate but `std` and `threading` (`core`, `alloc`, `libc`, `::other`, the grader's own);
-//! * `std::{fs, net, env, process, os, ffi, path, arch, alloc, ptr, intrinsics, ...}` — every
-//!   `std` module not on an allow-list — and `std::panic::{set_hook, take_hook}`;
-//! * `threading`'s tooling (`schedule`, `interrupt`, `set_excepthook`, `shutdown`, `process`,
-//!   ...) — every `threading` item not on an allow-list;
-//! * macros other than the standard formatting/assertion ones: `include*!`, `env!`, `asm!`,
-//!   and any macro the submission defines (a macro could assemble a forbidden path from
-//!   pieces: there are none to assemble with);
-//! * attributes other than a small allow-list (no `#[link]`, `#[no_mangle]`,
-//!   `#[export_name]`, `cfg_attr`), and every crate attribute (`#![...]`);
-//! * aliasing a crate root (`use std as s;`), glob imports of `std`'s root, modules in other
-//!   files, unions, names the harness reserves (`__tl...`, `main`, `threadlab_grader`).
-//!
-//! Raw identifiers (`r#std`) are read as the names they spell; `::std` is `std`; `use`
-//! aliases are followed, so `use std::fs as f; f::read(..)` is seen as `std::fs::read`.
-//! Paths inside the arguments of allowed macros are checked too (parsed as expressions, or
-//! token by token when they do not parse).
+//! The syntax visitor that applies the policy: it walks the parsed submission, rejects what the
+//! [`rules`](super::rules) do not allow (with the line it is on), notes synchronisation
+//! outside `threading`, and records the edits that route `std::thread::{sleep, yield_now}`
+//! through `threading`.
 
+use super::paths::{leaf, tree_mentions, unraw};
+use super::rules::*;
+use super::{Edit, Outside, Violation};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use std::collections::{BTreeSet, HashMap};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-/// Something the submission may not contain.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Violation {
-    /// 1-based line in the source.
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
-    /// What is forbidden, and why.
-    pub message: String,
-}
-
-/// A use of something that blocks or synchronises outside `threading`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outside {
-    /// 1-based line.
-    pub line: usize,
-    /// The canonical path, e.g. `std::sync::Mutex`.
-    pub what: String,
-}
-
-/// A top-level item the grader drops before compiling (the learner's `fn main`, tests).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Removal {
-    /// First line (1-based).
-    pub first_line: usize,
-    /// Last line (1-based).
-    pub last_line: usize,
-    /// What it is.
-    pub what: String,
-}
-
-/// A text edit that keeps line numbers: replace `[start, end)` (line/column pairs, 1-based
-/// lines, 0-based char columns) with `with`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edit {
-    /// Start (line, column).
-    pub start: (usize, usize),
-    /// End (line, column).
-    pub end: (usize, usize),
-    /// The replacement.
-    pub with: String,
-}
-
-/// What the check found.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Analysis {
-    /// Forbidden code; the submission is rejected if there is any.
-    pub violations: Vec<Violation>,
-    /// Synchronisation outside `threading` (non-empty means OS-chaos mode).
-    pub outside: Vec<Outside>,
-    /// Items dropped before compiling.
-    pub removals: Vec<Removal>,
-    /// Edits that route `std::thread::{sleep, yield_now}` through `threading` (so that a
-    /// sleep is a scheduling point).
-    pub edits: Vec<Edit>,
-    /// `syn` could not parse the source (rustc will say why).
-    pub parse_error: Option<(usize, String)>,
-}
-
-const STD_ALLOWED: &[&str] = &[
-    "sync",
-    "thread",
-    "time",
-    "collections",
-    "cell",
-    "rc",
-    "fmt",
-    "iter",
-    "ops",
-    "cmp",
-    "convert",
-    "default",
-    "mem",
-    "marker",
-    "hint",
-    "num",
-    "string",
-    "vec",
-    "boxed",
-    "option",
-    "result",
-    "borrow",
-    "hash",
-    "array",
-    "slice",
-    "str",
-    "char",
-    "any",
-    "error",
-    "prelude",
-    "f32",
-    "f64",
-    "i8",
-    "i16",
-    "i32",
-    "i64",
-    "i128",
-    "isize",
-    "u8",
-    "u16",
-    "u32",
-    "u64",
-    "u128",
-    "usize",
-    "primitive",
-    "panic",
-    "io",
-    "ascii",
-    "clone",
-    "future",
-    "task",
-    "pin",
-];
-
-const STD_PANIC_DENIED: &[&str] = &["set_hook", "take_hook", "update_hook", "always_abort"];
-
-const THREADING_ALLOWED: &[&str] = &[
-    "Thread",
-    "Builder",
-    "Run",
-    "Lock",
-    "LockGuard",
-    "RLock",
-    "RLockGuard",
-    "Condition",
-    "ConditionGuard",
-    "Semaphore",
-    "SemaphoreGuard",
-    "BoundedSemaphore",
-    "BoundedSemaphoreGuard",
-    "Event",
-    "Barrier",
-    "Timer",
-    "Local",
-    "sleep",
-    "current_thread",
-    "get_ident",
-    "get_native_id",
-    "active_count",
-    "enumerate",
-    "main_thread",
-    "RuntimeError",
-    "ValueError",
-    "BrokenBarrierError",
-    "TimeoutError",
-    "KeyboardInterrupt",
-    "TIMEOUT_MAX",
-    "stack_size",
-    "check_interrupt",
-    "queue",
-    "ThreadState",
-    "blocked_threads",
-    "report",
-    "Blocked",
-    "BlockedSince",
-];
-
-/// `threading` items a glob import would bring in that a submission may not use.
-const THREADING_DENIED: &[&str] = &[
-    "schedule",
-    "interrupt",
-    "interrupt_main",
-    "set_excepthook",
-    "reset_excepthook",
-    "get_excepthook",
-    "restore_excepthook",
-    "excepthook",
-    "ExceptHook",
-    "ExceptHookArgs",
-    "shutdown",
-    "exit_guard",
-    "ExitGuard",
-    "set_stack_size",
-    "agent",
-    "process",
-    "Waiter",
-    "Wake",
-];
-
-const OTHER_CRATES: &[&str] = &["core", "alloc", "proc_macro", "test", "libc", "threadlab_grader"];
-
-const MACROS_ALLOWED: &[&str] = &[
-    "println",
-    "print",
-    "eprintln",
-    "eprint",
-    "format",
-    "format_args",
-    "write",
-    "writeln",
-    "vec",
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "debug_assert",
-    "debug_assert_eq",
-    "debug_assert_ne",
-    "panic",
-    "unreachable",
-    "todo",
-    "unimplemented",
-    "matches",
-    "dbg",
-    "thread_local",
-    "concat",
-    "stringify",
-    "line",
-    "column",
-    "file",
-    "module_path",
-    "cfg",
-];
-
-const ATTRIBUTES_ALLOWED: &[&str] = &[
-    "derive",
-    "allow",
-    "warn",
-    "deny",
-    "expect",
-    "doc",
-    "inline",
-    "must_use",
-    "cold",
-    "track_caller",
-    "cfg",
-];
-
-const DERIVES_ALLOWED: &[&str] =
-    &["Debug", "Clone", "Copy", "Default", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash"];
-
-/// `std::sync` items that do not synchronise by themselves.
-const SYNC_NEUTRAL: &[&str] = &["Arc", "Weak"];
-/// `std::thread` items the harness routes through `threading` (or that do not block).
-const THREAD_NEUTRAL: &[&str] =
-    &["sleep", "yield_now", "current", "ThreadId", "Thread", "panicking", "AccessError", "LocalKey"];
-
-fn unraw(name: &str) -> String {
-    name.strip_prefix("r#").unwrap_or(name).to_string()
-}
-
-fn start_of(span: Span) -> (usize, usize) {
+/// A span's start as a 1-based (line, column).
+pub(super) fn start_of(span: Span) -> (usize, usize) {
     let start = span.start();
     (start.line, start.column + 1)
 }
 
-struct Checker {
-    aliases: HashMap<String, Vec<String>>,
-    glob_threading: bool,
-    violations: BTreeSet<Violation>,
-    outside: Vec<Outside>,
-    edits: Vec<Edit>,
+/// The policy's walk over one submission.
+pub(super) struct Checker {
+    pub(super) aliases: HashMap<String, Vec<String>>,
+    pub(super) glob_threading: bool,
+    pub(super) violations: BTreeSet<Violation>,
+    pub(super) outside: Vec<Outside>,
+    pub(super) edits: Vec<Edit>,
 }
 
 impl Checker {
@@ -406,7 +151,7 @@ impl Checker {
         });
     }
 
-    fn attribute(&mut self, attr: &syn::Attribute) {
+    pub(super) fn attribute(&mut self, attr: &syn::Attribute) {
         if matches!(attr.style, syn::AttrStyle::Inner(_)) {
             self.reject(attr.span(), "crate attributes (`#![...]`) are not allowed in submissions");
             return;
@@ -566,61 +311,6 @@ fn is_colon_pair(a: &TokenTree, b: &TokenTree) -> bool {
     matches!((a, b), (TokenTree::Punct(x), TokenTree::Punct(y)) if x.as_char() == ':' && y.as_char() == ':' && x.spacing() == proc_macro2::Spacing::Joint)
 }
 
-/// The full path of a `use` leaf; `self` names the prefix itself.
-fn leaf(prefix: &[String], name: &str) -> Vec<String> {
-    if name == "self" { prefix.to_vec() } else { prefix.iter().cloned().chain([name.to_string()]).collect() }
-}
-
-fn tree_mentions(tree: &syn::UseTree, name: &str) -> bool {
-    match tree {
-        syn::UseTree::Path(p) => p.ident == name || tree_mentions(&p.tree, name),
-        syn::UseTree::Name(n) => n.ident == name,
-        syn::UseTree::Rename(r) => r.ident == name,
-        syn::UseTree::Glob(_) => true,
-        syn::UseTree::Group(g) => g.items.iter().any(|i| tree_mentions(i, name)),
-    }
-}
-
-/// Collects what every `use` binds: local name → full path.
-#[derive(Default)]
-struct Aliases(HashMap<String, Vec<String>>);
-
-impl Aliases {
-    fn tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
-        match tree {
-            syn::UseTree::Path(p) => {
-                prefix.push(unraw(&p.ident.to_string()));
-                self.tree(prefix, &p.tree);
-                prefix.pop();
-            }
-            syn::UseTree::Name(n) => {
-                let name = unraw(&n.ident.to_string());
-                let full = leaf(prefix, &name);
-                let local = if name == "self" { prefix.last().cloned().unwrap_or_default() } else { name };
-                if full.len() > 1 {
-                    self.0.insert(local, full);
-                }
-            }
-            syn::UseTree::Rename(r) => {
-                let full = leaf(prefix, &unraw(&r.ident.to_string()));
-                self.0.insert(unraw(&r.rename.to_string()), full);
-            }
-            syn::UseTree::Glob(_) => {}
-            syn::UseTree::Group(g) => {
-                for item in &g.items {
-                    self.tree(prefix, item);
-                }
-            }
-        }
-    }
-}
-
-impl<'ast> Visit<'ast> for Aliases {
-    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
-        self.tree(&mut Vec::new(), &item.tree);
-    }
-}
-
 impl<'ast> Visit<'ast> for Checker {
     fn visit_item(&mut self, item: &'ast syn::Item) {
         match item {
@@ -702,125 +392,4 @@ impl<'ast> Visit<'ast> for Checker {
         }
         syn::visit::visit_type_bare_fn(self, t);
     }
-}
-
-/// Whether a top-level item is one the grader drops: the learner's `fn main` or a
-/// `#[cfg(test)]` module.
-fn removable(item: &syn::Item) -> Option<&'static str> {
-    let attrs: &[syn::Attribute] = match item {
-        syn::Item::Fn(f) => &f.attrs,
-        syn::Item::Mod(m) => &m.attrs,
-        syn::Item::Use(u) => &u.attrs,
-        syn::Item::Struct(s) => &s.attrs,
-        syn::Item::Impl(i) => &i.attrs,
-        syn::Item::Const(c) => &c.attrs,
-        _ => &[],
-    };
-    match item {
-        syn::Item::Fn(f) if f.sig.ident == "main" => Some("your `fn main` (the grader provides its own)"),
-        syn::Item::Fn(_) if attrs.iter().any(|a| a.path().is_ident("test")) => {
-            Some("your `#[test]` function")
-        }
-        _ if attrs.iter().any(is_cfg_test) => Some("your `#[cfg(test)]` code"),
-        _ => None,
-    }
-}
-
-fn is_cfg_test(attr: &syn::Attribute) -> bool {
-    attr.path().is_ident("cfg")
-        && matches!(&attr.meta, syn::Meta::List(list) if list.tokens.to_string() == "test")
-}
-
-/// Finds raw `unsafe`/`extern` keywords anywhere (a last net under the syntax tree walk).
-fn keywords(tokens: TokenStream, out: &mut Vec<(Span, String)>) {
-    for tree in tokens {
-        match tree {
-            TokenTree::Group(g) => keywords(g.stream(), out),
-            TokenTree::Ident(i) if i == "unsafe" || i == "extern" => out.push((i.span(), i.to_string())),
-            _ => {}
-        }
-    }
-}
-
-/// Checks `source`.
-///
-/// ```
-/// let a = threadlab_grader::cli::policy::analyze("use std::fs;\nfn f() { unsafe {} }\n");
-/// let lines: Vec<usize> = a.violations.iter().map(|v| v.line).collect();
-/// assert_eq!(lines, [1, 2]);
-/// let b = threadlab_grader::cli::policy::analyze("use std::sync::Mutex;\nstruct S(Mutex<u8>);\n");
-/// assert!(b.violations.is_empty() && !b.outside.is_empty());
-/// ```
-pub fn analyze(source: &str) -> Analysis {
-    let mut analysis = Analysis::default();
-    let file = match syn::parse_file(source) {
-        Ok(file) => file,
-        Err(e) => {
-            analysis.parse_error = Some((e.span().start().line, e.to_string()));
-            // Still look for forbidden keywords: the rejection is clearer than a syntax error.
-            if let Ok(tokens) = source.parse::<TokenStream>() {
-                let mut found = Vec::new();
-                keywords(tokens, &mut found);
-                for (span, word) in found {
-                    let (line, column) = start_of(span);
-                    analysis.violations.push(Violation {
-                        line,
-                        column,
-                        message: format!("`{word}` is not allowed in submissions"),
-                    });
-                }
-            }
-            return analysis;
-        }
-    };
-    let mut aliases = Aliases::default();
-    aliases.visit_file(&file);
-    let mut checker = Checker {
-        aliases: aliases.0,
-        glob_threading: false,
-        violations: BTreeSet::new(),
-        outside: Vec::new(),
-        edits: Vec::new(),
-    };
-    // Globs first, so that paths through them are read right wherever they are.
-    for item in &file.items {
-        if let syn::Item::Use(u) = item {
-            checker.visit_item_use(u);
-        }
-    }
-    for attr in &file.attrs {
-        checker.attribute(attr);
-    }
-    for item in &file.items {
-        if let Some(what) = removable(item) {
-            analysis.removals.push(Removal {
-                first_line: item.span().start().line,
-                last_line: item.span().end().line,
-                what: what.to_string(),
-            });
-            continue;
-        }
-        if !matches!(item, syn::Item::Use(_)) {
-            checker.visit_item(item);
-        }
-    }
-    let mut found = Vec::new();
-    keywords(source.parse::<TokenStream>().unwrap_or_default(), &mut found);
-    for (span, word) in found {
-        let (line, column) = start_of(span);
-        let removed = analysis.removals.iter().any(|r| (r.first_line..=r.last_line).contains(&line));
-        if !removed && !checker.violations.iter().any(|v| v.line == line) {
-            checker.violations.insert(Violation {
-                line,
-                column,
-                message: format!("`{word}` is not allowed in submissions"),
-            });
-        }
-    }
-    analysis.violations = checker.violations.into_iter().collect();
-    analysis.outside = checker.outside;
-    analysis.edits = checker.edits;
-    analysis.edits.sort_by_key(|e| e.start);
-    analysis.edits.dedup();
-    analysis
 }
