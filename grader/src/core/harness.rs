@@ -114,7 +114,7 @@ thread_local! {
 
 static NEXT_RUN_ID: AtomicU64 = AtomicU64::new(1);
 /// One run at a time per process: the scheduling hook and the excepthook are process-wide.
-static RUN_LOCK: Mutex<()> = Mutex::new(());
+pub(crate) static RUN_LOCK: Mutex<()> = Mutex::new(());
 /// The run the excepthook reports panics to.
 static CURRENT: Mutex<Option<Arc<RunShared>>> = Mutex::new(None);
 
