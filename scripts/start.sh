@@ -10,12 +10,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 source scripts/env.sh
 
-if ! command -v mold >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  apt-get install -y -qq mold >/dev/null 2>&1 || true
-fi
+scripts/setup-system.sh
 
-echo "==> building threadlab-kernel (release)"
-cargo build --release -p threadlab-kernel
+echo "==> building threadlab-kernel and threadlab-grader (release, the build scripts/test.sh reuses)"
+build_release
 kernel="$CARGO_TARGET_DIR/release/threadlab-kernel"
 
 echo "==> setting up the Python environment with JupyterLab"
@@ -31,5 +29,9 @@ args=("$@")
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [[ " ${args[*]-} " != *" --no-browser "* ]] && [ "$(uname)" = Linux ]; then
   echo "==> no display: running headless; open the http://...?token=... address printed below"
   args+=(--no-browser)
+fi
+# JupyterLab refuses to run as root without being told (containers and fresh VMs often are root).
+if [ "$(id -u)" = 0 ] && [[ " ${args[*]-} " != *" --allow-root "* ]]; then
+  args+=(--allow-root)
 fi
 exec "$venv/bin/jupyter" lab --notebook-dir "$here/notebooks" "${args[@]}"

@@ -30,8 +30,8 @@ cargo fmt --all -- --check
 step "cargo clippy (workspace, all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "release binaries (kernel, grader), built once"
-cargo build --release -p threadlab-kernel -p threadlab-grader
+step "release binaries (kernel, grader): the build scripts/start.sh makes, reused by every step below"
+build_release
 export THREADLAB_KERNEL="$CARGO_TARGET_DIR/release/threadlab-kernel"
 grader="$CARGO_TARGET_DIR/release/threadlab-grader"
 
@@ -42,11 +42,11 @@ step "threading: loom model checks"
 LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR="$CARGO_TARGET_DIR/loom" \
   limit 1200 cargo test -p threading --release --test loom
 
-step "kernel: unit tests"
-limit 1200 cargo test --release -p threadlab-kernel
-
-step "grader: unit, CLI, sandbox and corpus tests"
-limit 1500 cargo test -p threadlab-grader
+# Both crates' tests in one release build with the shared package set: its dependencies are the
+# ones built above (testing the kernel alone resolved features differently and rebuilt most of
+# evcxr and rust-analyzer; testing the grader in the dev profile built its dependencies again).
+step "kernel and grader: unit, CLI, sandbox, corpus and in-process tests (release, on the build above)"
+limit 2400 cargo test --release "${THREADLAB_RELEASE_PACKAGES[@]}"
 
 step "grader: the notebooks' reference solutions pass"
 for solution in notebooks/solutions/*.rs; do

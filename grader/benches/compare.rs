@@ -18,10 +18,11 @@
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use threadlab_grader::exercise::{self, Exercise};
-use threadlab_grader::grade::{self, Options};
-use threadlab_grader::plan::{self, Mode};
-use threadlab_grader::{Report, Verdict, load};
+use threadlab_grader::cli::grade::{self, Options};
+use threadlab_grader::cli::load;
+use threadlab_grader::core::exercise::{self, Exercise};
+use threadlab_grader::core::plan::{self, Mode};
+use threadlab_grader::{Report, Verdict};
 
 struct Case {
     exercise: &'static Exercise,

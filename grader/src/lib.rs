@@ -2,11 +2,12 @@
 //! stress, with controlled scheduling, and says why a solution fails with a schedule that
 //! replays.
 //!
-//! A submission flows through named stages — **load** (`.rs`, notebook, stdin) → **check**
+//! A submission flows through named stages — **load** (`.rs`, notebook, stdin) → **policy**
 //! (forbidden code, before compiling) → **build** (against a cached `threading` rlib) →
 //! **run** (in a sandboxed child) → **judge** (in the grader process, from the raw events) →
-//! **report** (text or JSON). The first two and the sandbox live behind the `cli` feature;
-//! the harness, the schedulers, the judge and the report are this library's core, which the
+//! **report** (text or JSON). The folders show the two layers: [`cli`] (load, policy,
+//! prepare, build, runner, sandbox, grade, batch; behind the `cli` feature) and [`core`]
+//! (exercises, plan, session, one run's harness, schedulers, judge, report), which the
 //! exercise notebooks use inside the Jupyter kernel:
 //!
 //! ```
@@ -50,61 +51,31 @@
 //! The submission runs in a child process that also runs the harness, so nothing in that
 //! process is trusted to decide a verdict. The grader decides from a stream of raw events
 //! (which method printed which token from which thread, how each run ended) sent by the
-//! harness over a descriptor the submission cannot reach (see [`protocol`]), every run closed
-//! with a nonce the submission never sees; a missing run, a missing nonce or a child that
+//! harness over a descriptor the submission cannot reach (see [`core::protocol`]), every run
+//! closed with a nonce the submission never sees; a missing run, a missing nonce or a child that
 //! ends early is a failure, never a pass. The submission is rejected before compiling if it
 //! contains `unsafe`, `extern`, foreign crates, `std::{fs, net, env, process, os}`, `include*!`,
-//! `asm!`, macros of its own, crate attributes or `threading`'s hooks (see `check`); the
+//! `asm!`, macros of its own, crate attributes or `threading`'s hooks (see `cli::policy`); the
 //! child runs with resource limits, in its own network namespace, as an unprivileged user,
 //! and under a seccomp filter that leaves it no way to open files or sockets or to start
-//! processes (see `sandbox`).
+//! processes (see `cli::sandbox`).
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
-// The core: what runs in the child and in the notebook's kernel.
-pub mod child;
-pub mod cputime;
-pub mod exercise;
-pub mod harness;
-pub mod inprocess;
-pub mod judge;
-pub mod plan;
-pub mod protocol;
-pub mod record;
-pub mod report;
-pub mod schedule;
-#[cfg(feature = "child")]
-pub mod seccomp;
-pub mod session;
-pub mod subject;
-
-// The command-line grader's stages.
-#[cfg(feature = "cli")]
-pub mod batch;
-#[cfg(feature = "cli")]
-pub mod build;
-#[cfg(feature = "cli")]
-pub mod check;
+// Two layers, one folder each: the core runs in the sandboxed child and in the notebook's
+// kernel; the command line adds loading, the forbidden-code policy, compiling and the sandbox.
 #[cfg(feature = "cli")]
 pub mod cli;
-#[cfg(feature = "cli")]
-pub mod grade;
-#[cfg(feature = "cli")]
-pub mod load;
-#[cfg(feature = "cli")]
-pub mod prepare;
-#[cfg(feature = "cli")]
-pub mod runner;
-#[cfg(feature = "cli")]
-pub mod sandbox;
+pub mod core;
 
-pub use exercise::{Exercise, Token};
-pub use inprocess::{CheckOptions, check, replay};
-pub use judge::{Failure, Verdict};
-pub use plan::Mode;
-pub use report::Report;
-pub use subject::{Printer, Subject, SubjectBuilder};
+// What the notebooks name: `threadlab_grader::exercise::find("foobar")`, the report's types.
+pub use self::core::exercise::{self, Exercise, Token};
+pub use self::core::judge::{Failure, Verdict};
+pub use self::core::notebook::CheckOptions;
+pub use self::core::plan::Mode;
+pub use self::core::report::Report;
+pub use self::core::subject::{Printer, Subject, SubjectBuilder};
 
 /// Checks the learner's type for an exercise in this process and prints the report:
 /// `check!(zero_even_odd, ZeroEvenOdd)`, or with [`CheckOptions`] as a third argument.
@@ -115,7 +86,7 @@ macro_rules! check {
         $crate::check!($exercise, $t, $crate::CheckOptions::default())
     };
     ($exercise:ident, $t:ty, $options:expr) => {
-        $crate::inprocess::check($crate::exercise::$exercise::adapter!($t), &$options)
+        $crate::core::notebook::grade_type($crate::core::exercise::$exercise::adapter!($t), &$options)
     };
 }
 
@@ -160,6 +131,6 @@ macro_rules! grade {
 #[macro_export]
 macro_rules! replay {
     ($exercise:ident, $t:ty, $schedule:expr) => {
-        $crate::inprocess::replay($crate::exercise::$exercise::adapter!($t), $schedule, true)
+        $crate::core::notebook::replay_type($crate::core::exercise::$exercise::adapter!($t), $schedule, true)
     };
 }

@@ -1,9 +1,9 @@
 //! The forbidden-code check on its own: what it rejects (and on which line), what it lets
 //! through, and how it picks the scheduling mode.
 
-use threadlab_grader::check::analyze;
-use threadlab_grader::grade::mode_for;
-use threadlab_grader::plan::Mode;
+use threadlab_grader::cli::grade::mode_for;
+use threadlab_grader::cli::policy::analyze;
+use threadlab_grader::core::plan::Mode;
 
 fn rejected_lines(source: &str) -> Vec<usize> {
     analyze(source).violations.iter().map(|v| v.line).collect()
@@ -146,8 +146,8 @@ fn the_learners_main_and_tests_are_dropped_not_rejected() {
 fn std_thread_paths_are_routed_through_threading_without_moving_lines() {
     let source = "use std::thread;\nuse std::{time::Duration, thread::sleep};\nfn x() { ::std::thread::yield_now(); }\n";
     let analysis = analyze(source);
-    let exercise = threadlab_grader::exercise::find("foobar").unwrap();
-    let prepared = threadlab_grader::prepare::source(exercise, source, &analysis, true);
+    let exercise = threadlab_grader::core::exercise::find("foobar").unwrap();
+    let prepared = threadlab_grader::cli::prepare::source(exercise, source, &analysis, true);
     let lines: Vec<&str> = prepared.lines().take(3).collect();
     assert_eq!(
         lines,

@@ -5,13 +5,15 @@
 
 use std::path::Path;
 use std::time::Duration;
-use threadlab_grader::build;
-use threadlab_grader::exercise;
-use threadlab_grader::grade;
-use threadlab_grader::plan::{self, Mode, PlanOptions};
-use threadlab_grader::protocol::{ChildConfig, WireLimits};
-use threadlab_grader::runner::{self, ChildOutcome};
-use threadlab_grader::{Verdict, prepare, sandbox};
+use threadlab_grader::Verdict;
+use threadlab_grader::cli::build;
+use threadlab_grader::cli::grade;
+use threadlab_grader::cli::runner::{self, ChildOutcome};
+use threadlab_grader::cli::{prepare, sandbox};
+use threadlab_grader::core::exercise;
+use threadlab_grader::core::harness::RunLimits;
+use threadlab_grader::core::plan::{Mode, PlanOptions, Runs};
+use threadlab_grader::core::protocol::ChildConfig;
 
 /// A correct Zero Even Odd whose constructor first runs `escape` once.
 fn submission(escape: &str) -> String {
@@ -45,9 +47,9 @@ impl ZeroEvenOdd {{
 }
 
 /// Builds `learner` without the check and runs it in the sandbox (one round of the plan).
-fn run(learner: &str, seccomp: bool) -> (ChildOutcome, grade::Decision) {
+fn run(learner: &str, seccomp: bool) -> (ChildOutcome, grade::StreamJudgement) {
     let exercise = exercise::find("zero-even-odd").unwrap();
-    let analysis = threadlab_grader::check::analyze(learner);
+    let analysis = threadlab_grader::cli::policy::analyze(learner);
     let source = prepare::source(exercise, learner, &analysis, true);
     let cache = build::default_cache();
     let runtime = build::runtime(&cache).expect("the runtime builds");
@@ -55,13 +57,13 @@ fn run(learner: &str, seccomp: bool) -> (ChildOutcome, grade::Decision) {
         Ok(built) => built,
         Err(e) => panic!("does not compile: {e}: {e:?}"),
     };
-    let plan = PlanOptions { mode: Mode::Controlled, seed: 1, repeat: Some(1) };
+    let runs = Runs::Plan(PlanOptions { mode: Mode::Controlled, seed: 1, repeat: Some(1) });
+    let specs = runs.specs(exercise).unwrap();
     let config = ChildConfig {
         exercise: exercise.id.into(),
-        plan,
-        replay: None,
+        runs,
         nonce: 0x5eed_1234_abcd,
-        limits: WireLimits { slice_ms: 200, run_timeout_ms: 10_000, stall_ms: 2_000 },
+        limits: RunLimits::default(),
         seccomp,
         budget: None,
     };
@@ -70,13 +72,12 @@ fn run(learner: &str, seccomp: bool) -> (ChildOutcome, grade::Decision) {
         config: &config,
         wall: Duration::from_secs(30),
         output_limit: 1 << 20,
-        limits: sandbox::Limits::default(),
+        limits: sandbox::ResourceLimits::default(),
         slot: 0,
     })
     .expect("the child starts");
-    let specs = plan::plan(exercise, &plan);
-    let decision = grade::decide(exercise, &specs, &config, &outcome);
-    (outcome, decision)
+    let judgement = grade::judge_stream(exercise, &specs, &config, &outcome);
+    (outcome, judgement)
 }
 
 const ATTEMPTS: &str = r#"
@@ -118,13 +119,13 @@ fn escapes(outcome: &ChildOutcome) -> String {
 
 #[test]
 fn files_network_processes_and_threads_are_out_of_reach() {
-    let (outcome, decision) = run(&submission(ATTEMPTS), true);
+    let (outcome, judgement) = run(&submission(ATTEMPTS), true);
     let line = escapes(&outcome);
     for blocked in ["fs=blocked", "create=blocked", "net=blocked", "udp=blocked", "spawn=blocked"] {
         assert!(line.contains(blocked), "{blocked} expected: {line}");
     }
-    assert_eq!(decision.seccomp, Some(true));
-    assert!(decision.failure.is_none(), "the solution itself is correct: {:?}", decision.failure);
+    assert_eq!(judgement.seccomp, Some(true));
+    assert!(judgement.failure.is_none(), "the solution itself is correct: {:?}", judgement.failure);
 
     // Without the filter the same attempts reach what the other layers leave open: the file
     // system is readable (the filter is what closes it), but there is still no network.
@@ -138,7 +139,10 @@ fn files_network_processes_and_threads_are_out_of_reach() {
     if caps.switch_user {
         let threads: usize =
             line.split("threads=").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
-        assert!(threads < sandbox::Limits::default().threads as usize, "thread limit not enforced: {line}");
+        assert!(
+            threads < sandbox::ResourceLimits::default().threads as usize,
+            "thread limit not enforced: {line}"
+        );
         assert!(!line.contains("Uid:\t0\t"), "the child still runs as root: {line}");
     }
 }
@@ -157,17 +161,17 @@ fn a_forged_result_on_the_private_channel_does_not_pass() {
         let _ = writeln!(out, r#"{{"t":"done","nonce":0,"runs":1000}}"#);
         std::process::exit(0);
     "##;
-    let (_, decision) = run(&submission(forge), true);
-    let failure = decision.failure.expect("a forged stream must not pass");
+    let (_, judgement) = run(&submission(forge), true);
+    let failure = judgement.failure.expect("a forged stream must not pass");
     assert_ne!(failure.verdict, Verdict::Pass);
     assert!(failure.message.contains("nonce") || failure.message.contains("exited"), "{}", failure.message);
 }
 
 #[test]
 fn exiting_early_with_status_0_does_not_pass() {
-    let (outcome, decision) = run(&submission("std::process::exit(0);"), true);
+    let (outcome, judgement) = run(&submission("std::process::exit(0);"), true);
     assert_eq!(outcome.status.and_then(|s| s.code()), Some(0));
-    let failure = decision.failure.expect("exiting early must not pass");
+    let failure = judgement.failure.expect("exiting early must not pass");
     assert_eq!(failure.verdict, Verdict::Panic);
     assert!(failure.message.contains("exited before"), "{}", failure.message);
 }

@@ -1,0 +1,19 @@
+//! The command-line grader: what a submission goes through before and around the core's runs.
+//!
+//! [`load`] (`.rs`, notebook, stdin) → [`policy`] (forbidden code, before compiling; how the
+//! code synchronises) → [`prepare`] (the learner's lines + the harness) → [`build`] (rustc
+//! against a cached runtime) → [`runner`] in a [`sandbox`] (the child runs the core) →
+//! [`grade`] (the verdict, judged in this process from the child's stream) and [`batch`]
+//! (a class at once). [`command`] is the `threadlab-grader` command line over all of it.
+
+pub mod batch;
+pub mod build;
+pub mod command;
+pub mod grade;
+pub mod load;
+pub mod policy;
+pub mod prepare;
+pub mod runner;
+pub mod sandbox;
+
+pub use command::{Cli, run};

@@ -1,0 +1,105 @@
+//! Between check and build: the source actually compiled — the learner's lines, line for
+//! line (so rustc's line numbers are theirs), followed by the harness for the exercise.
+//!
+//! Two changes keep every line where it was: items the grader drops (`fn main`, test modules)
+//! are blanked, and `std::thread` paths are routed through a harness module whose `sleep` and
+//! `yield_now` are `threading::sleep`, so that a sleep is a scheduling point the grader
+//! controls (and cannot be used to order threads).
+
+use crate::cli::policy::{Analysis, Edit};
+use crate::core::exercise::Exercise;
+
+/// The file name the source is compiled as; rustc's messages and panic locations use it.
+pub const FILE_NAME: &str = "submission.rs";
+
+/// The harness appended to the learner's code for `exercise`.
+pub fn harness(exercise: &Exercise) -> String {
+    let module = exercise.id.replace('-', "_");
+    format!(
+        r#"
+// ---- threadlab-grader harness (not part of the submission) ----
+#[allow(dead_code, unused_imports)]
+mod __tl_std {{
+    pub use ::std::*;
+    pub mod thread {{
+        pub use ::std::thread::*;
+        pub fn sleep(duration: ::std::time::Duration) {{
+            ::threading::sleep(duration)
+        }}
+        pub fn yield_now() {{
+            // A real yield (without a scheduler, `threading::sleep(0)` returns at once) and a
+            // scheduling point.
+            ::std::thread::yield_now();
+            ::threading::sleep(::std::time::Duration::ZERO)
+        }}
+    }}
+}}
+fn main() {{
+    ::threadlab_grader::core::child::main(::threadlab_grader::core::exercise::{module}::adapter!({ty}))
+}}
+"#,
+        ty = exercise.type_name
+    )
+}
+
+fn byte_offset(line_starts: &[usize], text: &str, (line, column): (usize, usize)) -> Option<usize> {
+    let start = *line_starts.get(line.checked_sub(1)?)?;
+    let rest = &text[start..];
+    let within = rest.char_indices().nth(column).map(|(i, _)| i).unwrap_or(rest.len());
+    Some(start + within)
+}
+
+/// Applies `edits` (which must not overlap) to `text`.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut line_starts = vec![0];
+    line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let mut out = text.to_string();
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| std::cmp::Reverse(e.start));
+    for edit in sorted {
+        if let (Some(start), Some(end)) =
+            (byte_offset(&line_starts, text, edit.start), byte_offset(&line_starts, text, edit.end))
+            && start <= end
+        {
+            out.replace_range(start..end, &edit.with);
+        }
+    }
+    out
+}
+
+/// The learner's source with dropped items blanked (line count kept).
+pub fn blank_removed(text: &str, analysis: &Analysis) -> String {
+    text.split_inclusive('\n')
+        .enumerate()
+        .map(|(i, line)| {
+            let number = i + 1;
+            if analysis.removals.iter().any(|r| (r.first_line..=r.last_line).contains(&number)) {
+                if line.ends_with('\n') { "\n".to_string() } else { String::new() }
+            } else {
+                line.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The complete source to compile: the learner's code (dropped items blanked, and with
+/// `reroute`, `std::thread` routed through the harness) followed by the harness.
+///
+/// ```
+/// use threadlab_grader::cli::{policy, prepare};
+/// use threadlab_grader::exercise;
+/// let learner = "use std::thread;\npub struct Foo;\nfn main() {}\n";
+/// let analysis = policy::analyze(learner);
+/// let source = prepare::source(exercise::find("print-in-order").unwrap(), learner, &analysis, true);
+/// assert!(source.starts_with("use crate::__tl_std::thread;\npub struct Foo;\n\n"));
+/// assert!(source.contains("print_in_order::adapter!(Foo)"));
+/// ```
+pub fn source(exercise: &Exercise, learner: &str, analysis: &Analysis, reroute: bool) -> String {
+    let edited = if reroute { apply_edits(learner, &analysis.edits) } else { learner.to_string() };
+    let mut text = blank_removed(&edited, analysis);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&harness(exercise));
+    text
+}

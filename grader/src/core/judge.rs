@@ -1,0 +1,285 @@
+//! The verdict of one run, decided from what was observed (never from what the submission says).
+
+use crate::core::exercise::{Exercise, Token};
+use crate::core::plan::{Mode, RunSpec};
+use crate::core::record::{Printed, RunEnd, RunRecord, ThreadReport};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The grader's verdicts (a judge's AC, WA, RE, CE, TLE, MLE/OLE, security violation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Every run printed the right tokens from the right methods and ended.
+    Pass,
+    /// Some run printed the wrong tokens, in the wrong order, or too few.
+    WrongOutput,
+    /// A token came from a method that may not print it (or from a foreign thread).
+    WrongThread,
+    /// Threads waited for each other forever.
+    Deadlock,
+    /// A thread (or the constructor) panicked, or the program crashed.
+    Panic,
+    /// The submission does not compile.
+    CompileError,
+    /// Too slow, or spinning.
+    Timeout,
+    /// Memory, output or thread limit exceeded.
+    LimitExceeded,
+    /// Forbidden code (rejected before compiling).
+    Rejected,
+}
+
+impl Verdict {
+    /// Every verdict, in the order above.
+    pub const ALL: [Verdict; 9] = [
+        Verdict::Pass,
+        Verdict::WrongOutput,
+        Verdict::WrongThread,
+        Verdict::Deadlock,
+        Verdict::Panic,
+        Verdict::CompileError,
+        Verdict::Timeout,
+        Verdict::LimitExceeded,
+        Verdict::Rejected,
+    ];
+
+    /// The kebab-case name (`wrong-output`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::WrongOutput => "wrong-output",
+            Verdict::WrongThread => "wrong-thread",
+            Verdict::Deadlock => "deadlock",
+            Verdict::Panic => "panic",
+            Verdict::CompileError => "compile-error",
+            Verdict::Timeout => "timeout",
+            Verdict::LimitExceeded => "limit-exceeded",
+            Verdict::Rejected => "rejected",
+        }
+    }
+
+    /// The verdict named `name`.
+    ///
+    /// ```
+    /// use threadlab_grader::Verdict;
+    /// assert_eq!(Verdict::parse("wrong-thread"), Some(Verdict::WrongThread));
+    /// assert_eq!(Verdict::parse("nope"), None);
+    /// ```
+    pub fn parse(name: &str) -> Option<Verdict> {
+        Verdict::ALL.into_iter().find(|v| v.name() == name.trim())
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where the output first went wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Divergence {
+    /// Token position (0-based).
+    pub index: usize,
+    /// What should have been printed there (`None`: nothing more).
+    pub expected: Option<String>,
+    /// What was printed there (`None`: nothing).
+    pub got: Option<String>,
+    /// The method that printed it.
+    pub method: Option<String>,
+}
+
+/// What one method printed in the failing run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodOutput {
+    /// The method.
+    pub method: String,
+    /// Its tokens, in order.
+    pub printed: Vec<String>,
+}
+
+/// Why a run failed, with everything needed to understand and replay it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// One sentence: what went wrong.
+    pub message: String,
+    /// The run's index in the plan.
+    pub run: usize,
+    /// The exercise's `n`.
+    pub n: usize,
+    /// The methods in the order their threads were started.
+    pub start_order: Vec<String>,
+    /// The whole expected output.
+    pub expected: String,
+    /// The whole output.
+    pub got: String,
+    /// Where it first differs (or stopped).
+    pub divergence: Option<Divergence>,
+    /// What each method printed.
+    pub by_method: Vec<MethodOutput>,
+    /// For a deadlock or a timeout: every unfinished thread and what it waits on.
+    pub threads: Vec<ThreadReport>,
+    /// For a panic: where.
+    pub location: Option<String>,
+    /// The replay string.
+    pub replay: String,
+    /// A remark on the schedule (approximate replay, diverged replay).
+    pub note: Option<String>,
+}
+
+fn describe_thread(exercise: &Exercise, thread: Option<usize>) -> String {
+    match thread {
+        Some(role) => format!("the `{}` thread", exercise.role_name(role)),
+        None => "a thread the grader did not start".to_string(),
+    }
+}
+
+/// The first problem in the printed tokens, if any: a token from a method that may not print
+/// it, a callback called from another thread, or a token that differs from the expected one.
+fn first_problem(
+    exercise: &Exercise,
+    expected: &[Token],
+    printed: &[Printed],
+) -> Option<(Verdict, String, Divergence)> {
+    for (i, p) in printed.iter().enumerate() {
+        let method = exercise.role_name(p.role);
+        let divergence = Divergence {
+            index: i,
+            expected: expected.get(i).map(Token::to_string),
+            got: Some(p.token.to_string()),
+            method: Some(method.to_string()),
+        };
+        if !(exercise.may_print)(p.role, &p.token) {
+            let message = format!("{method}() printed {} (token {}): {}", p.token, i + 1, exercise.rule);
+            return Some((Verdict::WrongThread, message, divergence));
+        }
+        if p.thread != Some(p.role) {
+            let message = format!(
+                "{method}()'s print callback was called from {} (token {})",
+                describe_thread(exercise, p.thread),
+                i + 1
+            );
+            return Some((Verdict::WrongThread, message, divergence));
+        }
+        if expected.get(i) != Some(&p.token) {
+            let message = match expected.get(i) {
+                Some(want) => format!(
+                    "token {} is {} (printed by {method}()) where {want} was expected",
+                    i + 1,
+                    p.token
+                ),
+                None => format!(
+                    "token {} is {} (printed by {method}()) after the whole expected output",
+                    i + 1,
+                    p.token
+                ),
+            };
+            return Some((Verdict::WrongOutput, message, divergence));
+        }
+    }
+    None
+}
+
+/// Whether a panic message says a resource ran out (threads, memory) rather than a bug.
+pub fn exhausted(message: &str) -> bool {
+    [
+        "failed to spawn thread",
+        "can't start new thread",
+        "Resource temporarily unavailable",
+        "memory allocation of",
+        "out of memory",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
+}
+
+/// Judges one run: `None` if it passed.
+pub fn judge(exercise: &Exercise, spec: &RunSpec, record: &RunRecord) -> Option<Failure> {
+    let expected = (exercise.expected)(spec.n);
+    let printed = &record.printed;
+    let stopped = Divergence {
+        index: printed.len(),
+        expected: expected.get(printed.len()).map(Token::to_string),
+        got: None,
+        method: None,
+    };
+    let mut threads = Vec::new();
+    let mut location = None;
+    let (verdict, message, divergence) = match (&record.end, first_problem(exercise, &expected, printed)) {
+        (RunEnd::Panicked { thread, message, location: at }, _) => {
+            location = at.clone();
+            let at = at.as_deref().map(|l| format!(" at {l}")).unwrap_or_default();
+            let verdict = if exhausted(message) { Verdict::LimitExceeded } else { Verdict::Panic };
+            (verdict, format!("`{thread}` panicked{at}: {message}"), None)
+        }
+        (end, Some(problem)) => {
+            if let RunEnd::Deadlock { threads: t } | RunEnd::Spinning { threads: t, .. } = end {
+                threads = t.clone();
+            }
+            (problem.0, problem.1, Some(problem.2))
+        }
+        (RunEnd::Deadlock { threads: t }, None) => {
+            threads = t.clone();
+            let message = format!(
+                "deadlock after {} of {} tokens: every thread waits for another",
+                printed.len(),
+                expected.len()
+            );
+            (Verdict::Deadlock, message, Some(stopped))
+        }
+        (RunEnd::Spinning { detail, threads: t }, None) => {
+            threads = t.clone();
+            let message = format!("{detail} (after {} of {} tokens)", printed.len(), expected.len());
+            (Verdict::Timeout, message, Some(stopped))
+        }
+        (RunEnd::Completed, None) if printed.len() < expected.len() => {
+            let message = format!(
+                "every thread returned after printing only {} of {} tokens",
+                printed.len(),
+                expected.len()
+            );
+            (Verdict::WrongOutput, message, Some(stopped))
+        }
+        (RunEnd::Completed, None) => return None,
+    };
+    let by_method = (0..exercise.roles.len())
+        .map(|role| MethodOutput {
+            method: exercise.role_name(role).to_string(),
+            printed: printed.iter().filter(|p| p.role == role).map(|p| p.token.to_string()).collect(),
+        })
+        .collect();
+    Some(Failure {
+        verdict,
+        message,
+        run: record.run,
+        n: spec.n,
+        start_order: spec.order.iter().map(|&r| exercise.role_name(r).to_string()).collect(),
+        expected: exercise.join(expected.iter()),
+        got: exercise.join(printed.iter().map(|p| &p.token)),
+        divergence,
+        by_method,
+        threads,
+        location,
+        replay: record.schedule.clone(),
+        note: record.note.clone().or_else(|| {
+            if record.preemptions > 0 {
+                Some(
+                    "a thread ran without reaching a threading synchronisation point and was set aside: \
+                     this replay is approximate"
+                        .to_string(),
+                )
+            } else if spec.strategy.mode() == Mode::Chaos {
+                Some(
+                    "found on real threads (OS chaos): the replay reruns the same perturbations, \
+                     but the OS may interleave the threads differently"
+                        .to_string(),
+                )
+            } else {
+                None
+            }
+        }),
+    })
+}

@@ -1,0 +1,84 @@
+//! What a run leaves behind: the printed tokens, how it ended, its schedule.
+//!
+//! These are the raw observations the judge decides from. In the sandboxed child they travel
+//! to the grader process (see [`protocol`](crate::core::protocol)); in process they stay in memory.
+
+use crate::core::exercise::Token;
+use serde::{Deserialize, Serialize};
+
+/// One call of a print callback, as the harness saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Printed {
+    /// Position in the run's output (0-based).
+    pub seq: u64,
+    /// The method whose callback was called.
+    pub role: usize,
+    /// The method whose harness thread made the call (`None`: a thread the harness did not
+    /// start).
+    pub thread: Option<usize>,
+    /// What was printed.
+    pub token: Token,
+}
+
+/// One thread in a deadlock or timeout report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadReport {
+    /// The thread's name (the method it runs, for the harness's threads).
+    pub name: String,
+    /// What it is doing: `blocked in Condition.wait, created at submission.rs:7:20`, ...
+    pub state: String,
+    /// Whether this is the grader's own thread (the one joining the others).
+    #[serde(default)]
+    pub harness: bool,
+}
+
+/// How a run ended, as observed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum RunEnd {
+    /// Every thread returned.
+    Completed,
+    /// A thread (or the constructor) panicked.
+    Panicked {
+        /// The thread's name (`new` for the constructor).
+        thread: String,
+        /// The panic message.
+        message: String,
+        /// Where, `file:line:column`.
+        location: Option<String>,
+    },
+    /// No thread could make progress and some were blocked.
+    Deadlock {
+        /// Every unfinished thread and what it waits on.
+        threads: Vec<ThreadReport>,
+    },
+    /// Too slow or spinning: the step cap or the wall-clock limit was reached.
+    Spinning {
+        /// Which limit, in words.
+        detail: String,
+        /// Every unfinished thread and what it does.
+        threads: Vec<ThreadReport>,
+    },
+}
+
+/// Everything observed in one run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// The run's index in its plan.
+    pub run: usize,
+    /// The tokens, in output order.
+    pub printed: Vec<Printed>,
+    /// How it ended.
+    pub end: RunEnd,
+    /// The replay string.
+    pub schedule: String,
+    /// Scheduling points passed (controlled runs).
+    pub steps: u64,
+    /// Wall-clock duration in microseconds.
+    pub micros: u64,
+    /// Time-slice preemptions (controlled runs; non-zero means synchronisation outside
+    /// `threading`, and an approximate replay).
+    pub preemptions: usize,
+    /// A remark on the schedule (a replay that diverged).
+    pub note: Option<String>,
+}

@@ -1,0 +1,102 @@
+//! The thing under test: the learner's type, seen through its constructor and its methods.
+//!
+//! The type is erased as soon as the subject is built, so that the harness, the schedulers
+//! and the judge are compiled once, in the cached runtime, and a submission's own compilation
+//! only has its adapter closures to do.
+
+use crate::core::exercise::{Exercise, Token};
+use crate::core::harness::RunShared;
+use std::any::Any;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// A print callback handed to one method: it records each token with the method it belongs to
+/// and the thread that printed it.
+pub struct Printer<'a> {
+    pub(crate) role: usize,
+    pub(crate) run: &'a RunShared,
+}
+
+impl Printer<'_> {
+    /// Prints a word (`"first"`, `"foo"`).
+    pub fn word(&self, word: &str) {
+        self.run.record(self.role, Token::Word(word.to_string()));
+    }
+
+    /// Prints a number (`zero-even-odd`).
+    pub fn number(&self, number: u64) {
+        self.run.record(self.role, Token::Number(number));
+    }
+}
+
+impl std::fmt::Debug for Printer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Printer").field("role", &self.role).finish_non_exhaustive()
+    }
+}
+
+/// One object of the learner's type, shared by the method threads.
+pub(crate) type Object = Arc<dyn Any + Send + Sync>;
+type Constructor = Box<dyn Fn(usize) -> Object + Send + Sync>;
+type Method = Box<dyn Fn(&(dyn Any + Send + Sync), &Printer<'_>) + Send + Sync>;
+
+/// The learner's type for one exercise: how to make one for `n`, and how to call each method
+/// with a print callback. Each exercise's `adapter!` macro (and [`check!`](crate::check!))
+/// builds it from the learner's type.
+///
+/// ```
+/// use threadlab_grader::{Subject, exercise::print_in_order::EXERCISE};
+/// pub struct Foo;
+/// impl Foo {
+///     fn first(&self, f: impl FnOnce()) { f() }
+/// }
+/// let subject = Subject::of(&EXERCISE, |_n| Foo).method(|foo: &Foo, p| foo.first(|| p.word("first")));
+/// assert_eq!(subject.build().exercise.id, "print-in-order");
+/// ```
+pub struct Subject {
+    /// The exercise.
+    pub exercise: &'static Exercise,
+    pub(crate) new: Constructor,
+    pub(crate) methods: Vec<Method>,
+}
+
+/// A [`Subject`] being built for the type `T`.
+pub struct SubjectBuilder<T> {
+    subject: Subject,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl Subject {
+    /// Starts a subject whose objects are made by `new(n)`; add its methods with
+    /// [`method`](SubjectBuilder::method), in the exercise's order.
+    pub fn of<T: Send + Sync + 'static>(
+        exercise: &'static Exercise,
+        new: impl Fn(usize) -> T + Send + Sync + 'static,
+    ) -> SubjectBuilder<T> {
+        let new: Constructor = Box::new(move |n| Arc::new(new(n)) as Object);
+        SubjectBuilder { subject: Subject { exercise, new, methods: Vec::new() }, _type: PhantomData }
+    }
+}
+
+impl<T: Send + Sync + 'static> SubjectBuilder<T> {
+    /// Adds the next method: `call(object, printer)` calls it with a callback that prints
+    /// through `printer`.
+    pub fn method(mut self, call: impl Fn(&T, &Printer<'_>) + Send + Sync + 'static) -> Self {
+        self.subject.methods.push(Box::new(move |object, printer| {
+            let object = object.downcast_ref::<T>().expect("objects come from this subject's constructor");
+            call(object, printer)
+        }));
+        self
+    }
+
+    /// The finished subject.
+    pub fn build(self) -> Subject {
+        self.subject
+    }
+}
+
+impl std::fmt::Debug for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subject").field("exercise", &self.exercise.id).finish_non_exhaustive()
+    }
+}
