@@ -60,4 +60,7 @@ limit 900 tests/kernel/run.sh
 step "notebooks through nbclient"
 limit 1200 tests/notebooks/run.sh
 
+step "classroom: a real nbgrader cycle on the course template"
+limit 900 tests/classroom/run.sh
+
 step "all tests passed"
