@@ -313,16 +313,24 @@ mod base_lock {
     pub fn test_thread_leak<L: PyLock>(make: fn() -> L) {
         let lock = Arc::new(make());
         let before = threading::enumerate().len();
+        let foreign = shared(Vec::new());
         run_bunch(15, {
-            let lock = lock.clone();
+            let (lock, foreign) = (lock.clone(), foreign.clone());
             move || {
                 lock.acq();
                 lock.rel().unwrap();
+                push(&foreign, threading::current_thread());
             }
         });
         // The foreign threads have ended: none of them may be left behind as a Thread.
-        wait_until("the foreign threads to leave enumerate()", || threading::enumerate().len() <= before);
-        assert_eq!(threading::enumerate().len(), before);
+        let foreign = get(&foreign);
+        assert_eq!(foreign.len(), 15);
+        wait_until("the foreign threads to leave enumerate()", || {
+            let alive = threading::enumerate();
+            foreign.iter().all(|t| !alive.contains(t))
+        });
+        assert!(foreign.iter().all(|t| !t.is_alive()));
+        assert!(threading::enumerate().len() <= before);
     }
 
     pub fn test_timeout<L: PyLock>(make: fn() -> L) {
@@ -482,6 +490,8 @@ fn rlock_test_repr_count() {
     lock.acquire();
     let repr = format!("{lock:?}");
     assert!(repr.contains("count=2") && repr.contains("<locked"), "{repr}");
+    // The owner is the acquiring thread's ident, as in Python's repr.
+    assert!(repr.contains(&format!(" owner={} ", threading::get_ident())), "{repr}");
     let result = shared(String::new());
     run_bunch(1, {
         let (lock, result) = (lock.clone(), result.clone());

@@ -456,6 +456,32 @@ fn test_leak_without_join() {
     wait_until("the unjoined thread to end", || !t.is_alive() && !enumerate().contains(&t));
 }
 
+/// CPython: test_threading.ThreadTests.test_no_refcycle_through_target — once the thread has
+/// run, its target (and what the target holds) is freed, though the `Thread` is still around;
+/// also when the target fails.
+#[test]
+fn test_no_refcycle_through_target() {
+    let _serial = serial();
+    let saved = threading::get_excepthook();
+    threading::set_excepthook(|_| {});
+    let mut outcomes = Vec::new();
+    for should_raise in [false, true] {
+        let object = Arc::new(should_raise);
+        let weak = Arc::downgrade(&object);
+        let thread = Thread::new(move || {
+            if *object {
+                panic!("SystemExit");
+            }
+        });
+        thread.start().unwrap();
+        let ended = thread.join_timeout(HANG_GUARD);
+        outcomes.push((should_raise, ended, weak.upgrade().is_none()));
+        drop(thread);
+    }
+    threading::restore_excepthook(saved);
+    assert_eq!(outcomes, [(false, Ok(true), true), (true, Ok(true), true)], "references still around");
+}
+
 /// CPython: test_threading.ThreadJoinOnShutdown.test_thread_from_thread
 #[test]
 fn test_thread_from_thread() {
@@ -736,6 +762,15 @@ fn test_timer_cancel() {
     timer.cancel();
     assert_eq!(timer.join_timeout(HANG_GUARD), Ok(true));
     assert!(t0.elapsed() < Duration::from_secs(30), "cancel() did not stop the wait");
+    assert!(!fired.load(SeqCst));
+    // Cancelled before it starts: the function never runs either.
+    let timer = Timer::new(Duration::from_secs(60), {
+        let fired = fired.clone();
+        move || fired.store(true, SeqCst)
+    });
+    timer.cancel();
+    timer.start().unwrap();
+    assert_eq!(timer.join_timeout(HANG_GUARD), Ok(true));
     assert!(!fired.load(SeqCst));
     // Cancelling after it has fired is harmless.
     let timer = Timer::new(Duration::ZERO, {
