@@ -124,6 +124,14 @@ fn test_name() {
     assert_eq!(empty.name(), format!("Thread-{n}"));
     assert_eq!(default.name(), format!("Thread-{}", n + 1));
     assert_eq!(with_target.name(), format!("Thread-{} (func)", n + 2));
+    // A given name takes no number from the counter.
+    let _named = Thread::builder().name("named").target(func);
+    assert_eq!(Thread::new(|| {}).name(), format!("Thread-{}", n + 3));
+    // Dummy threads number from the same counter (Python's _newname and _counter).
+    let (dummy, next) =
+        std::thread::spawn(|| (current_thread().name(), Thread::new(|| {}).name())).join().unwrap();
+    assert_eq!(dummy, format!("Dummy-{}", n + 4));
+    assert_eq!(next, format!("Thread-{}", n + 5));
 }
 
 /// Python's `TestThread`: at most 3 of them run at once, under a BoundedSemaphore(3).
