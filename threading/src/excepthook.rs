@@ -39,7 +39,8 @@ impl ExceptHookArgs {
 impl fmt::Display for ExceptHookArgs {
     /// The default hook's text, without the trailing newline.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self.thread.as_ref().map(Thread::name).unwrap_or_else(|| "<unknown>".into());
+        // Python names a thread-less exception by the calling thread's ident.
+        let name = self.thread.as_ref().map(Thread::name).unwrap_or_else(|| crate::get_ident().to_string());
         writeln!(f, "Exception in thread {name}:")?;
         f.write_str(&self.traceback())
     }
