@@ -399,10 +399,10 @@ fn simple_queue_get_is_interruptible() {
     let q = Arc::new(SimpleQueue::<i32>::new());
     let getter_q = q.clone();
     assert!(interrupted_while_blocked("interrupted-simple-get", "SimpleQueue.get", move || {
-        getter_q.get();
+        let _ = getter_q.get();
     }));
     q.put(1);
-    assert_eq!(q.get(), 1);
+    assert_eq!(q.get(), Ok(1));
 }
 
 #[test]
@@ -414,10 +414,10 @@ fn simple_queue_basics() {
     q.put(1);
     q.put_nowait(2);
     assert_eq!(q.qsize(), 2);
-    assert_eq!((q.get(), q.get_nowait()), (1, Ok(2)));
+    assert_eq!((q.get(), q.get_nowait()), (Ok(1), Ok(2)));
     let getter = {
         let q = q.clone();
-        spawn("simple-getter", move || assert_eq!(q.get(), 42))
+        spawn("simple-getter", move || assert_eq!(q.get(), Ok(42)))
     };
     wait_until_blocked("simple-getter", "SimpleQueue.get");
     q.put(42);

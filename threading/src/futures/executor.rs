@@ -1,7 +1,7 @@
 //! Python's `concurrent.futures.ThreadPoolExecutor`.
 
 use super::error::TaskPanic;
-use super::future::{Future, Outcome};
+use super::future::{self, Future, Outcome, Promise};
 use super::map::Map;
 use crate::error::{RuntimeError, ValueError};
 use crate::excepthook;
@@ -12,11 +12,14 @@ use crate::thread::Thread;
 use std::fmt;
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, Location};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 
 /// Python's `ThreadPoolExecutor._counter`: numbers the default thread name prefixes.
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Python's `_threads_queues`: every pool, so that the program's exit can shut them down.
+static POOLS: Mutex<Vec<Weak<Pool>>> = Mutex::new(Vec::new());
 
 const BROKEN: &str = "A thread initializer failed, the thread pool is not usable anymore";
 
@@ -27,6 +30,13 @@ const BROKEN: &str = "A thread initializer failed, the thread pool is not usable
 /// time as tasks arrive while no worker is idle, up to `max_workers`. Dropping the executor
 /// is Python's `with` block ending: [`shutdown(true, false)`](ThreadPoolExecutor::shutdown),
 /// which waits for every submitted task.
+///
+/// Workers are not daemon threads (as since Python 3.9), nor are the threads a task starts.
+/// At the program's exit ([`threading::shutdown`](crate::shutdown) or the
+/// [`exit_guard`](crate::exit_guard)), every executor still alive stops taking tasks, finishes
+/// what is queued and joins its workers, before the other non-daemon threads are joined
+/// (Python's `threading._register_atexit` hook); a `submit` after that fails with
+/// `cannot schedule new futures after interpreter shutdown`.
 ///
 /// Seed 002, with the pool as a context manager:
 ///
@@ -80,6 +90,8 @@ type Initializer = Arc<dyn Fn() + Send + Sync>;
 struct Life {
     shutdown: bool,
     broken: bool,
+    /// The program's exit shut the pool down (Python's global `_shutdown`).
+    exited: bool,
     threads: Vec<Thread>,
 }
 
@@ -91,13 +103,13 @@ trait Work: Send {
 }
 
 struct WorkItem<T, F> {
-    future: Future<T>,
+    future: Promise<T>,
     task: F,
 }
 
 impl<T, F> Work for WorkItem<T, F>
 where
-    T: Send + Sync + 'static,
+    T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
     fn run(self: Box<Self>) {
@@ -184,7 +196,7 @@ impl ThreadPoolExecutor {
     pub fn submit<F, T>(&self, task: F) -> Result<Future<T>, RuntimeError>
     where
         F: FnOnce() -> T + Send + 'static,
-        T: Send + Sync + 'static,
+        T: Send + 'static,
     {
         self.submit_at(task, Location::caller())
     }
@@ -196,17 +208,20 @@ impl ThreadPoolExecutor {
     ) -> Result<Future<T>, RuntimeError>
     where
         F: FnOnce() -> T + Send + 'static,
-        T: Send + Sync + 'static,
+        T: Send + 'static,
     {
-        let future = Future::new(site);
         let mut life = self.pool.life.lock();
         if life.broken {
             return Err(RuntimeError::new(BROKEN));
         }
+        if life.exited {
+            return Err(RuntimeError::new("cannot schedule new futures after interpreter shutdown"));
+        }
         if life.shutdown {
             return Err(RuntimeError::new("cannot schedule new futures after shutdown"));
         }
-        self.pool.work.put(Some(Box::new(WorkItem { future: future.clone(), task })));
+        let (future, promise) = future::pair(site);
+        self.pool.work.put(Some(Box::new(WorkItem { future: promise, task })));
         self.adjust_thread_count(&mut life)?;
         Ok(future)
     }
@@ -222,7 +237,7 @@ impl ThreadPoolExecutor {
             let pool = Arc::clone(&self.pool);
             let thread = Thread::builder()
                 .name(format!("{}_{n}", self.pool.prefix))
-                .daemon(true)
+                .daemon(false)
                 .target(move || worker(pool));
             thread.start()?;
             life.threads.push(thread);
@@ -257,7 +272,7 @@ impl ThreadPoolExecutor {
             .into_iter()
             .map(|item| {
                 let f = Arc::clone(&f);
-                self.submit_at(move || Map::slot(f(item)), site)
+                self.submit_at(move || f(item), site)
             })
             .collect::<Result<_, _>>()?;
         Ok(Map::new(futures))
@@ -315,6 +330,30 @@ impl Pool {
     }
 }
 
+/// Python's `_python_exit`, which `concurrent.futures.thread` registers with
+/// `threading._register_atexit`: at the program's exit ([`shutdown`](crate::shutdown)), before
+/// the non-daemon threads are joined, every pool stops taking tasks and its workers finish
+/// what is queued and are joined.
+pub(crate) fn at_exit() {
+    let pools: Vec<Arc<Pool>> = {
+        let mut pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
+        pools.retain(|pool| pool.strong_count() > 0);
+        pools.iter().filter_map(Weak::upgrade).collect()
+    };
+    let mut threads = Vec::new();
+    for pool in &pools {
+        let mut life = pool.life.lock();
+        life.exited = true;
+        pool.shutdown.store(true, Ordering::Release);
+        pool.work.put(None);
+        threads.extend(life.threads.iter().cloned());
+    }
+    let me = crate::current_thread();
+    for thread in threads.iter().filter(|t| **t != me) {
+        let _ = thread.join();
+    }
+}
+
 /// A worker's loop (Python's `_worker`).
 fn worker(pool: Arc<Pool>) {
     if let Some(initializer) = &pool.initializer {
@@ -333,7 +372,8 @@ fn worker(pool: Arc<Pool>) {
             Ok(work) => work,
             Err(Empty) => {
                 pool.idle.release();
-                pool.work.get()
+                let Ok(work) = pool.work.get();
+                work
             }
         };
         match work {
@@ -449,17 +489,24 @@ impl ExecutorBuilder {
             Some(prefix) if !prefix.is_empty() => prefix,
             _ => format!("ThreadPoolExecutor-{}", COUNTER.fetch_add(1, Ordering::Relaxed)),
         };
-        Ok(ThreadPoolExecutor {
-            pool: Arc::new(Pool {
-                max_workers,
-                prefix,
-                initializer: self.initializer,
-                work: SimpleQueue::new(),
-                idle: Semaphore::new(0),
-                shutdown: AtomicBool::new(false),
-                life: Lock::with_data(Life { shutdown: false, broken: false, threads: Vec::new() }),
+        let pool = Arc::new(Pool {
+            max_workers,
+            prefix,
+            initializer: self.initializer,
+            work: SimpleQueue::new(),
+            idle: Semaphore::new(0),
+            shutdown: AtomicBool::new(false),
+            life: Lock::with_data(Life {
+                shutdown: false,
+                broken: false,
+                exited: false,
+                threads: Vec::new(),
             }),
-        })
+        });
+        let mut pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
+        pools.retain(|pool| pool.strong_count() > 0);
+        pools.push(Arc::downgrade(&pool));
+        Ok(ThreadPoolExecutor { pool })
     }
 }
 

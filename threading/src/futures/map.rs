@@ -4,11 +4,6 @@ use super::error::FutureError;
 use super::future::Future;
 use std::collections::VecDeque;
 use std::fmt;
-use std::sync::Mutex;
-
-/// Where a mapped task leaves its value, so the iterator can move it out (the future lends
-/// values; the iterator, which holds the only handle, takes them).
-pub(crate) type Slot<T> = Mutex<Option<T>>;
 
 /// The results of [`ThreadPoolExecutor::map`](super::ThreadPoolExecutor::map), in input
 /// order (Python's `result_iterator` generator).
@@ -26,17 +21,13 @@ pub(crate) type Slot<T> = Mutex<Option<T>>;
 /// assert_eq!(lengths.collect::<Vec<_>>(), [2, 3]);
 /// ```
 pub struct Map<T> {
-    futures: VecDeque<Future<Slot<T>>>,
+    futures: VecDeque<Future<T>>,
     started: bool,
 }
 
 impl<T> Map<T> {
-    pub(crate) fn new(futures: VecDeque<Future<Slot<T>>>) -> Self {
+    pub(crate) fn new(futures: VecDeque<Future<T>>) -> Self {
         Map { futures, started: false }
-    }
-
-    pub(crate) fn slot(value: T) -> Slot<T> {
-        Mutex::new(Some(value))
     }
 }
 
@@ -46,13 +37,8 @@ impl<T> Iterator for Map<T> {
     fn next(&mut self) -> Option<T> {
         self.started = true;
         let future = self.futures.pop_front()?;
-        match future.result() {
-            Ok(slot) => Some(
-                slot.lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .take()
-                    .expect("each mapped result is taken once"),
-            ),
+        match future.into_result() {
+            Ok(value) => Some(value),
             Err(FutureError::Panicked(panic)) => panic!("{panic}"),
             Err(error) => panic!("{error}"),
         }

@@ -6,7 +6,7 @@
 //! | `with ThreadPoolExecutor(max_workers=4) as executor:` | `let executor = ThreadPoolExecutor::new(4)?;` (dropping it ends the `with`) |
 //! | `ThreadPoolExecutor(thread_name_prefix="io", initializer=f)` | `ThreadPoolExecutor::builder().thread_name_prefix("io").initializer(f).build()?` |
 //! | `f = executor.submit(fn, a, b)` | `let f = executor.submit(move \|\| fn(a, b))?;` |
-//! | `f.result()`, `f.result(timeout=1)` | `f.result()`, `f.result_timeout(Duration::from_secs(1))` |
+//! | `f.result()`, `f.result(timeout=1)` | `f.result()`, `f.result_timeout(Duration::from_secs(1))` (lend the value; or `f.into_result()` takes it) |
 //! | `f.exception()`, `f.done()`, `f.running()`, `f.cancelled()`, `f.cancel()` | the same names |
 //! | `f.add_done_callback(fn)` | `f.add_done_callback(\|f\| ...)` |
 //! | `for r in executor.map(fn, items):` | `for r in executor.map(fn, items)? {` |
@@ -38,6 +38,8 @@
 //!   `exception()` returns it as a [`TaskPanic`]. A panic nobody looked at is reported on
 //!   stderr when its future is dropped (`Future exception was never retrieved ...`), where
 //!   Python keeps silent.
+//! * [`Future::result`] lends the value (`&T`, so it can be asked again) and needs `T: Sync`;
+//!   [`Future::into_result`] moves it out, for any `T: Send` (a `Cell`, a `Receiver`, ...).
 //! * Timeouts are separate `_timeout` functions; `wait` and `as_completed` take futures by
 //!   reference and return references to them.
 //! * Every wait is interruptible and a [scheduling point](crate::schedule); worker threads
@@ -53,6 +55,7 @@ mod wait;
 mod watch;
 
 pub use error::{FutureError, TaskPanic};
+pub(crate) use executor::at_exit;
 pub use executor::{ExecutorBuilder, ThreadPoolExecutor};
 pub use future::Future;
 pub use map::Map;
