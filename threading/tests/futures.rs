@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use threading::futures::{
     self, ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, FutureError, ThreadPoolExecutor,
 };
-use threading::{Event, KeyboardInterrupt, Thread, TimeoutError};
+use threading::{Event, KeyboardInterrupt, Thread};
 
 /// Waits until a thread whose name satisfies `name` is blocked in `operation`.
 fn wait_until_blocked(name: impl Fn(&str) -> bool, operation: &str) {
@@ -420,7 +420,7 @@ fn as_completed_yields_finished_futures_first_and_each_future_once() {
 fn as_completed_timeout_ends_with_a_timeout_error() {
     let executor = ThreadPoolExecutor::new(2).unwrap();
     let hold = gate();
-    let finished = executor.submit(|| 1).unwrap();
+    let finished = executor.submit(|| true).unwrap();
     finished.result().unwrap();
     let stuck = executor
         .submit({
@@ -433,7 +433,13 @@ fn as_completed_timeout_ends_with_a_timeout_error() {
     assert_eq!(it.next(), Some(Ok(&finished)));
     assert_eq!(it.next(), None);
     let seen: Vec<_> = futures::as_completed_timeout([&stuck], Duration::from_millis(20)).collect();
-    assert_eq!(seen, [Err(TimeoutError)]);
+    assert_eq!(seen, [Err(futures::TimeoutError { unfinished: 1, total: 1 })]);
+    // Python: TimeoutError("1 (of 2) futures unfinished"); a future given twice counts once.
+    let seen: Vec<_> =
+        futures::as_completed_timeout([&finished, &stuck, &stuck], Duration::from_millis(20)).collect();
+    assert_eq!(seen[0], Ok(&finished));
+    assert_eq!(seen[1].unwrap_err().to_string(), "1 (of 2) futures unfinished");
+    assert_eq!(seen.len(), 2);
     hold.set();
 }
 
@@ -944,4 +950,18 @@ fn into_result_waits_for_the_done_callbacks_to_end() {
     // Without waiting, into_result would find the callback's handle and refuse.
     assert_eq!(f.into_result(), Ok(vec![1, 2]));
     assert!(callback_ended.load(Ordering::SeqCst));
+}
+
+#[test]
+fn map_over_several_iterables_stops_at_the_shortest() {
+    let executor = ThreadPoolExecutor::new(3).unwrap();
+    let powers: Vec<u64> = executor.map2(u64::pow, [2u64, 3, 4], [10u32, 2]).unwrap().collect();
+    assert_eq!(powers, [1024, 9]);
+    let joined: Vec<String> = executor
+        .map3(|a: &str, b: char, c: usize| format!("{a}{b}{c}"), ["x", "y", "z"], ['1', '2', '3'], 7..)
+        .unwrap()
+        .collect();
+    assert_eq!(joined, ["x17", "y28", "z39"]);
+    let none: Vec<i32> = executor.map2(|a: i32, b: i32| a + b, Vec::new(), [1]).unwrap().collect();
+    assert!(none.is_empty());
 }

@@ -64,7 +64,10 @@ const BROKEN: &str = "A thread initializer failed, the thread pool is not usable
 ///
 /// # Differences from Python
 /// * `submit(fn, *args)` takes a closure: `submit(move || f(a, b))`. `map(fn, *iterables)`
-///   takes one iterable; zip several first.
+///   is [`map`](ThreadPoolExecutor::map) for one iterable, [`map2`](ThreadPoolExecutor::map2)
+///   and [`map3`](ThreadPoolExecutor::map3) for two and three (`f` takes one item of each,
+///   stopping at the shortest, as Python's does); for more, `map` over
+///   [`std::iter::zip`]s with a closure that takes a tuple.
 /// * `submit` and `map` return `Result` where Python raises `RuntimeError` (after shutdown,
 ///   or when an initializer failed: Python's `BrokenThreadPool`).
 /// * `shutdown` has no defaults: `shutdown(true, false)` is Python's `shutdown()`.
@@ -276,6 +279,52 @@ impl ThreadPoolExecutor {
             })
             .collect::<Result<_, _>>()?;
         Ok(Map::new(futures))
+    }
+
+    /// Python's `executor.map(fn, a, b)`: runs `f(x, y)` for the items of `a` and `b` taken
+    /// side by side, stopping at the shorter, and returns the results in order. As
+    /// [`map`](ThreadPoolExecutor::map) otherwise.
+    ///
+    /// ```
+    /// let executor = threading::futures::ThreadPoolExecutor::new(2).unwrap();
+    /// // Python: list(executor.map(pow, [2, 3, 10], [5, 2]))
+    /// let powers: Vec<u32> = executor.map2(u32::pow, [2, 3, 10], [5, 2]).unwrap().collect();
+    /// assert_eq!(powers, [32, 9]);
+    /// ```
+    #[track_caller]
+    pub fn map2<A, B, F, T>(&self, f: F, a: A, b: B) -> Result<Map<T>, RuntimeError>
+    where
+        A: IntoIterator,
+        B: IntoIterator,
+        A::Item: Send + 'static,
+        B::Item: Send + 'static,
+        F: Fn(A::Item, B::Item) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        self.map(move |(x, y)| f(x, y), std::iter::zip(a, b))
+    }
+
+    /// Python's `executor.map(fn, a, b, c)`: as [`map2`](ThreadPoolExecutor::map2), with three
+    /// iterables.
+    ///
+    /// ```
+    /// let executor = threading::futures::ThreadPoolExecutor::new(2).unwrap();
+    /// let sums: Vec<i32> = executor.map3(|x, y, z| x + y + z, [1, 2], [10, 20], [100, 200, 300]).unwrap().collect();
+    /// assert_eq!(sums, [111, 222]);
+    /// ```
+    #[track_caller]
+    pub fn map3<A, B, C, F, T>(&self, f: F, a: A, b: B, c: C) -> Result<Map<T>, RuntimeError>
+    where
+        A: IntoIterator,
+        B: IntoIterator,
+        C: IntoIterator,
+        A::Item: Send + 'static,
+        B::Item: Send + 'static,
+        C::Item: Send + 'static,
+        F: Fn(A::Item, B::Item, C::Item) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        self.map(move |((x, y), z)| f(x, y, z), std::iter::zip(std::iter::zip(a, b), c))
     }
 
     /// Stops taking tasks (Python's `executor.shutdown(wait, cancel_futures)`). With

@@ -10,6 +10,8 @@
 //! | `f.exception()`, `f.done()`, `f.running()`, `f.cancelled()`, `f.cancel()` | the same names |
 //! | `f.add_done_callback(fn)` | `f.add_done_callback(\|f\| ...)` |
 //! | `for r in executor.map(fn, items):` | `for r in executor.map(fn, items)? {` |
+//! | `executor.map(fn, xs, ys)` | `executor.map2(fn, xs, ys)?` (and `map3`) |
+//! | `except TimeoutError as e:` (`"1 (of 2) futures unfinished"`) | `Err(e)` from `as_completed_timeout`: a [`TimeoutError`] |
 //! | `executor.shutdown(wait=True, cancel_futures=False)` | `executor.shutdown(true, false)` |
 //! | `for f in as_completed(fs):` | `for f in futures::as_completed(&fs) {` |
 //! | `done, not_done = wait(fs, return_when=FIRST_COMPLETED)` | `let (done, not_done) = futures::wait(&fs, FIRST_COMPLETED);` |
@@ -54,7 +56,7 @@ mod map;
 mod wait;
 mod watch;
 
-pub use error::{FutureError, TaskPanic};
+pub use error::{FutureError, TaskPanic, TimeoutError};
 pub(crate) use executor::at_exit;
 pub use executor::{ExecutorBuilder, ThreadPoolExecutor};
 pub use future::Future;

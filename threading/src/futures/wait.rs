@@ -1,8 +1,8 @@
 //! Python's `concurrent.futures.wait` and `as_completed`: waiting for several futures at once.
 
+use super::error::TimeoutError;
 use super::future::Future;
 use super::watch::Watcher;
-use crate::error::TimeoutError;
 use crate::raw_lock::deadline_after;
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -195,7 +195,8 @@ pub fn as_completed<'a, T: 'a>(fs: impl IntoIterator<Item = &'a Future<T>>) -> A
 }
 
 /// Like [`as_completed`], giving up `timeout` after the call: the iterator then yields one
-/// `Err(TimeoutError)` and ends (Python's `as_completed(fs, timeout)` raising `TimeoutError`).
+/// `Err(`[`TimeoutError`]`)` saying how many of how many futures are unfinished, and ends
+/// (Python's `as_completed(fs, timeout)` raising `TimeoutError("1 (of 2) futures unfinished")`).
 ///
 /// ```
 /// use std::time::Duration;
@@ -206,7 +207,8 @@ pub fn as_completed<'a, T: 'a>(fs: impl IntoIterator<Item = &'a Future<T>>) -> A
 /// let stuck = executor.submit({ let gate = gate.clone(); move || { gate.wait(); 2 } }).unwrap();
 /// quick.result().unwrap();
 /// let seen: Vec<_> = futures::as_completed_timeout([&quick, &stuck], Duration::from_millis(20)).collect();
-/// assert_eq!(seen, [Ok(&quick), Err(threading::TimeoutError)]);
+/// assert_eq!(seen, [Ok(&quick), Err(futures::TimeoutError { unfinished: 1, total: 2 })]);
+/// assert_eq!(seen[1].unwrap_err().to_string(), "1 (of 2) futures unfinished");
 /// gate.set();
 /// ```
 #[track_caller]
@@ -247,7 +249,7 @@ impl<'a, T> Completions<'a, T> {
             }
             let finished = self.watching.watcher.wait(self.deadline);
             if finished.is_empty() {
-                return Some(Err(TimeoutError));
+                return Some(Err(TimeoutError { unfinished: self.pending, total: self.watching.fs.len() }));
             }
             self.pending -= finished.len();
             self.ready.extend(finished);
@@ -274,7 +276,9 @@ impl<'a, T> Iterator for AsCompleted<'a, T> {
     fn next(&mut self) -> Option<&'a Future<T>> {
         match self.inner.next()? {
             Ok(future) => Some(future),
-            Err(TimeoutError) => unreachable!("as_completed without a timeout waits until each is done"),
+            Err(TimeoutError { .. }) => {
+                unreachable!("as_completed without a timeout waits until each is done")
+            }
         }
     }
 }
