@@ -100,7 +100,7 @@ pub enum FutureError {
 /// use threading::futures::{self, ThreadPoolExecutor};
 /// let executor = ThreadPoolExecutor::new(1).unwrap();
 /// let gate = std::sync::Arc::new(threading::Event::new());
-/// let quick = executor.submit(|| 1).unwrap();
+/// let quick = executor.submit(|| true).unwrap();
 /// quick.result().unwrap();
 /// let stuck = executor.submit({ let gate = gate.clone(); move || gate.wait() }).unwrap();
 /// let err = futures::as_completed_timeout([&quick, &stuck], Duration::from_millis(10))

@@ -2,11 +2,12 @@
 
 use super::error::TaskPanic;
 use super::future::{self, Future, Outcome, Promise};
-use super::map::Map;
+use super::map::{Map, MapTimeout};
 use crate::error::{RuntimeError, ValueError};
 use crate::excepthook;
 use crate::lock::Lock;
 use crate::queue::{Empty, SimpleQueue};
+use crate::raw_lock::deadline_after;
 use crate::semaphore::Semaphore;
 use crate::thread::Thread;
 use std::fmt;
@@ -14,6 +15,7 @@ use std::io::Write;
 use std::panic::{AssertUnwindSafe, Location};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 /// Python's `ThreadPoolExecutor._counter`: numbers the default thread name prefixes.
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -71,8 +73,9 @@ const BROKEN: &str = "A thread initializer failed, the thread pool is not usable
 /// * `submit` and `map` return `Result` where Python raises `RuntimeError` (after shutdown,
 ///   or when an initializer failed: Python's `BrokenThreadPool`).
 /// * `shutdown` has no defaults: `shutdown(true, false)` is Python's `shutdown()`.
-/// * `map` has no `timeout`; a panicking item panics again (Python: re-raises) when the
-///   iteration reaches it.
+/// * `map(fn, it, timeout=t)` is [`map_timeout`](ThreadPoolExecutor::map_timeout), whose
+///   items are `Result`s; a panicking item panics again (Python: re-raises) when the
+///   iteration reaches it. There is no `chunksize` (Python ignores it for threads).
 pub struct ThreadPoolExecutor {
     pool: Arc<Pool>,
 }
@@ -278,7 +281,36 @@ impl ThreadPoolExecutor {
                 self.submit_at(move || f(item), site)
             })
             .collect::<Result<_, _>>()?;
-        Ok(Map::new(futures))
+        Ok(Map::new(futures, site))
+    }
+
+    /// Python's `executor.map(fn, iterable, timeout=t)`: as [`map`](ThreadPoolExecutor::map),
+    /// but the iterator gives up once `timeout` has passed since this call, yielding
+    /// `Err(TimeoutError)` and cancelling the tasks not started (see [`MapTimeout`]). For
+    /// several iterables, pass a [`std::iter::zip`] and a closure that takes a tuple.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let executor = threading::futures::ThreadPoolExecutor::new(2).unwrap();
+    /// let doubled: Result<Vec<i32>, _> =
+    ///     executor.map_timeout(|x| x * 2, [1, 2, 3], Duration::from_secs(60)).unwrap().collect();
+    /// assert_eq!(doubled, Ok(vec![2, 4, 6]));
+    /// ```
+    #[track_caller]
+    pub fn map_timeout<I, F, T>(
+        &self,
+        f: F,
+        iterable: I,
+        timeout: Duration,
+    ) -> Result<MapTimeout<T>, RuntimeError>
+    where
+        I: IntoIterator,
+        I::Item: Send + 'static,
+        F: Fn(I::Item) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        let deadline = deadline_after(timeout);
+        Ok(MapTimeout::new(self.map(f, iterable)?, deadline))
     }
 
     /// Python's `executor.map(fn, a, b)`: runs `f(x, y)` for the items of `a` and `b` taken

@@ -326,8 +326,24 @@ impl<T> Future<T> {
     /// ```
     #[track_caller]
     pub fn into_result(self) -> Result<T, FutureError> {
-        let site = Location::caller();
-        if let Outcome::Panicked(panic) = self.wait_done(None, "Future.result", site)? {
+        self.into_result_until(None, Location::caller())
+    }
+
+    /// [`into_result`](Future::into_result) with a deadline; a future that times out is
+    /// cancelled (Python's `_result_or_cancel`, for `map(timeout=)`).
+    pub(crate) fn into_result_until(
+        self,
+        deadline: Option<Instant>,
+        site: &'static Location<'static>,
+    ) -> Result<T, FutureError> {
+        let outcome = match self.wait_done(deadline, "Future.result", site) {
+            Err(FutureError::Timeout) => {
+                self.cancel();
+                return Err(FutureError::Timeout);
+            }
+            outcome => outcome?,
+        };
+        if let Outcome::Panicked(panic) = outcome {
             self.inner.observed.store(true, Ordering::Relaxed);
             return Err(FutureError::Panicked(panic.clone()));
         }

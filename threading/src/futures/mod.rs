@@ -60,7 +60,7 @@ pub use error::{FutureError, TaskPanic, TimeoutError};
 pub(crate) use executor::at_exit;
 pub use executor::{ExecutorBuilder, ThreadPoolExecutor};
 pub use future::Future;
-pub use map::Map;
+pub use map::{Map, MapTimeout};
 pub use wait::{
     ALL_COMPLETED, AsCompleted, AsCompletedTimeout, FIRST_COMPLETED, FIRST_EXCEPTION, ReturnWhen,
     as_completed, as_completed_timeout, wait, wait_timeout,
