@@ -853,3 +853,197 @@ mod thread_pool_executor_tests {
         assert!(run_child(TEST).contains("child: ok"));
     }
 }
+
+mod shutdown_tests {
+    use super::*;
+
+    fn join_threads_named(prefix: &str) -> usize {
+        let threads: Vec<_> =
+            threading::enumerate().into_iter().filter(|t| t.name().starts_with(prefix)).collect();
+        for t in &threads {
+            t.join().unwrap();
+        }
+        threads.len()
+    }
+
+    /// CPython: test_concurrent_futures.test_shutdown.ExecutorShutdownTest.test_run_after_shutdown
+    #[test]
+    fn test_run_after_shutdown() {
+        let executor = ThreadPoolExecutor::new(2).unwrap();
+        executor.shutdown(true, false);
+        let err = executor.submit(|| 2i32.pow(5)).unwrap_err();
+        assert_eq!(err.to_string(), "cannot schedule new futures after shutdown");
+    }
+
+    /// CPython: test_concurrent_futures.test_shutdown.ExecutorShutdownTest.test_hang_issue12364
+    #[test]
+    fn test_hang_issue12364() {
+        let executor = ThreadPoolExecutor::new(5).unwrap();
+        let fs: Vec<_> = (0..50)
+            .map(|_| executor.submit(|| threading::sleep(Duration::from_millis(2))).unwrap())
+            .collect();
+        executor.shutdown(true, false);
+        for f in &fs {
+            f.result().unwrap();
+        }
+    }
+
+    /// CPython: test_concurrent_futures.test_shutdown.ExecutorShutdownTest.test_cancel_futures
+    /// (the running tasks wait for a gate opened once the queued ones are cancelled)
+    #[test]
+    fn test_cancel_futures() {
+        let executor = ThreadPoolExecutor::new(5).unwrap();
+        let gate = Arc::new(Event::new());
+        let fs: Vec<_> = (0..50).map(|_| executor.submit(gated(&gate, 0)).unwrap()).collect();
+        let opener = Thread::new({
+            let (gate, last) = (gate.clone(), fs[49].clone());
+            move || {
+                while !last.cancelled() {
+                    threading::sleep(Duration::from_millis(1));
+                }
+                gate.set();
+            }
+        });
+        opener.start().unwrap();
+        executor.shutdown(true, true);
+        opener.join().unwrap();
+        let cancelled = fs.iter().filter(|f| f.cancelled()).count();
+        assert!(cancelled > 20, "{cancelled} cancelled");
+        let others: Vec<_> = fs.iter().filter(|f| !f.cancelled()).collect();
+        for f in &others {
+            assert!(f.done());
+            assert_eq!(f.exception(), Ok(None));
+        }
+        assert!(!others.is_empty());
+    }
+
+    /// CPython: test_concurrent_futures.test_shutdown.ExecutorShutdownTest.test_hang_gh83386:
+    /// `shutdown(wait=False)`, then the program's exit, still runs the task.
+    #[test]
+    fn test_hang_gh83386() {
+        const TEST: &str = "shutdown_tests::test_hang_gh83386";
+        if is_child(TEST) {
+            let t = ThreadPoolExecutor::new(3).unwrap();
+            let printed = Arc::new(AtomicBool::new(false));
+            let _ = t.submit({
+                let printed = printed.clone();
+                move || {
+                    threading::sleep(Duration::from_millis(100));
+                    eprintln!("apple");
+                    printed.store(true, Ordering::SeqCst);
+                }
+            });
+            t.shutdown(false, false);
+            threading::shutdown();
+            assert!(printed.load(Ordering::SeqCst));
+            return;
+        }
+        assert_eq!(run_child(TEST).matches("apple").count(), 1);
+    }
+
+    /// CPython: test_concurrent_futures.test_shutdown.ExecutorShutdownTest.test_hang_gh94440
+    #[test]
+    fn test_hang_gh94440() {
+        let executor = ThreadPoolExecutor::new(1).unwrap();
+        executor.submit(|| 0).unwrap().result().unwrap();
+        executor.submit(|| 0).unwrap().cancel();
+        executor.shutdown(true, false);
+    }
+
+    /// CPython: test_concurrent_futures.test_shutdown.ThreadPoolShutdownTest.test_threads_terminate
+    #[test]
+    fn test_threads_terminate() {
+        let executor = pool("terminate", 5);
+        let sem = Arc::new(Semaphore::new(0));
+        for _ in 0..3 {
+            let sem = sem.clone();
+            executor.submit(move || sem.acquire()).unwrap();
+        }
+        assert_eq!(threading::enumerate().iter().filter(|t| t.name().starts_with("terminate_")).count(), 3);
+        for _ in 0..3 {
+            sem.release();
+        }
+        executor.shutdown(true, false);
+        assert_eq!(join_threads_named("terminate_"), 0, "every worker has ended");
+    }
+
+    /// CPython: test_concurrent_futures.test_shutdown.ThreadPoolShutdownTest.test_context_manager_shutdown
+    #[test]
+    fn test_context_manager_shutdown() {
+        {
+            let e = pool("context", 5);
+            let abs: Vec<i32> = e.map(i32::abs, -5..5).unwrap().collect();
+            assert_eq!(abs, [5, 4, 3, 2, 1, 0, 1, 2, 3, 4]);
+        }
+        assert_eq!(join_threads_named("context_"), 0, "the end of the block joined the workers");
+    }
+
+    /// CPython: test_concurrent_futures.test_shutdown.ThreadPoolShutdownTest.test_del_shutdown
+    #[test]
+    fn test_del_shutdown() {
+        let executor = pool("del", 5);
+        let res = executor.map(i32::abs, -5..5).unwrap();
+        drop(executor);
+        assert_eq!(join_threads_named("del_"), 0);
+        assert!(res.zip(-5..5i32).all(|(r, v)| r == v.abs()), "computed before the shutdown");
+    }
+
+    /// CPython: test_concurrent_futures.test_shutdown.ThreadPoolShutdownTest.test_shutdown_no_wait
+    #[test]
+    fn test_shutdown_no_wait() {
+        let executor = pool("nowait", 5);
+        let res = executor.map(i32::abs, -5..5).unwrap();
+        executor.shutdown(false, false);
+        join_threads_named("nowait_");
+        assert!(res.zip(-5..5i32).all(|(r, v)| r == v.abs()), "computed before the shutdown");
+    }
+
+    /// CPython: test_concurrent_futures.test_shutdown.ThreadPoolShutdownTest.test_thread_names_assigned
+    #[test]
+    fn test_thread_names_assigned() {
+        let executor = pool("SpecialPool", 5);
+        let _ = executor.map(i32::abs, -5..5).unwrap();
+        let names: Vec<String> = threading::enumerate()
+            .iter()
+            .map(|t| t.name())
+            .filter(|name| name.starts_with("SpecialPool"))
+            .collect();
+        assert!(!names.is_empty());
+        for name in names {
+            let index = name.strip_prefix("SpecialPool_").unwrap();
+            assert!(["0", "1", "2", "3", "4"].contains(&index), "{name}");
+        }
+    }
+
+    /// CPython: test_concurrent_futures.test_shutdown.ThreadPoolShutdownTest.test_thread_names_default
+    #[test]
+    fn test_thread_names_default() {
+        let executor = ThreadPoolExecutor::new(5).unwrap();
+        let name = executor.submit(|| threading::current_thread().name()).unwrap();
+        let name = name.result().unwrap();
+        let (prefix, index) = name.rsplit_once('_').unwrap();
+        let n = prefix.strip_prefix("ThreadPoolExecutor-").unwrap();
+        assert!(!n.is_empty() && n.chars().all(|c| c.is_ascii_digit()), "{name}");
+        assert!(["0", "1", "2", "3", "4"].contains(&index), "{name}");
+    }
+
+    /// CPython: test_concurrent_futures.test_shutdown.ThreadPoolShutdownTest.test_cancel_futures_wait_false
+    #[test]
+    fn test_cancel_futures_wait_false() {
+        const TEST: &str = "shutdown_tests::test_cancel_futures_wait_false";
+        if is_child(TEST) {
+            let t = ThreadPoolExecutor::default();
+            let _ = t.submit(|| {
+                threading::sleep(Duration::from_millis(100));
+                eprintln!("apple");
+            });
+            t.shutdown(false, true);
+            threading::shutdown();
+            eprintln!("child: ok");
+            return;
+        }
+        let stderr = run_child(TEST);
+        assert!(stderr.contains("child: ok"), "{stderr}");
+        assert!(stderr.matches("apple").count() <= 1, "{stderr}");
+    }
+}
