@@ -5,6 +5,7 @@
 //! made by `base_queue_tests!`), `BaseSimpleQueueTest` for `SimpleQueue`. Timeouts are hang
 //! guards only: no assertion depends on how long anything took.
 
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -36,10 +37,11 @@ fn do_blocking_test<R>(block: impl FnOnce() -> R, trigger: impl FnOnce() + Send 
             trigger();
         }
     });
-    let result = block();
-    assert!(started.is_set(), "the blocking function appeared not to block");
+    // Python's `finally:` joins the trigger thread however the blocking call ended.
+    let result = catch_unwind(AssertUnwindSafe(block));
     thread.join().unwrap();
-    result
+    assert!(started.is_set(), "the blocking function appeared not to block");
+    result.unwrap_or_else(|panic| resume_unwind(panic))
 }
 
 macro_rules! base_queue_tests {
@@ -767,5 +769,156 @@ fn queue_lifo_and_priority_keep_no_reference_to_got_items() {
             drop(item);
             assert!(weak.upgrade().is_none());
         }
+    }
+}
+
+/// Python's `FailingQueueTest`: its `FailingQueue` raises from `_put` or `_get` when told to.
+/// Rust has no subclass hook; the nearest failure inside a queue's own storage is an item whose
+/// `Ord` panics while a `PriorityQueue` orders it. The queue must come out undamaged: the
+/// panic reaches the caller, the item is not counted, and the queue goes on working.
+mod failing_queue_test {
+    use super::*;
+    use std::cell::Cell;
+    use std::cmp::Ordering as CmpOrdering;
+    use threading::queue::PriorityQueue;
+
+    thread_local! {
+        /// Python's `fail_next_put` / `fail_next_get`, for the calling thread.
+        static FAIL_NEXT: Cell<bool> = const { Cell::new(false) };
+    }
+
+    fn fail_next() {
+        FAIL_NEXT.with(|f| f.set(true));
+    }
+
+    #[derive(Debug, PartialEq, Eq)]
+    struct Item(i64);
+
+    impl Ord for Item {
+        fn cmp(&self, other: &Self) -> CmpOrdering {
+            if FAIL_NEXT.with(|f| f.replace(false)) {
+                panic!("You Lose");
+            }
+            self.0.cmp(&other.0)
+        }
+    }
+
+    impl PartialOrd for Item {
+        fn partial_cmp(&self, other: &Self) -> Option<CmpOrdering> {
+            Some(self.cmp(other))
+        }
+    }
+
+    type Q = PriorityQueue<Item>;
+
+    fn qfull(q: &Q) -> bool {
+        q.maxsize() > 0 && q.qsize() == q.maxsize()
+    }
+
+    /// Runs `f`, which must panic with FailingQueueException's "You Lose".
+    fn fails<R>(f: impl FnOnce() -> R) {
+        let panic =
+            catch_unwind(AssertUnwindSafe(f)).err().expect("the queue didn't fail when it should have");
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"You Lose"));
+    }
+
+    /// Python's `FailingQueueTest.failing_queue_test`.
+    fn failing_queue_test(q: &Arc<Q>) {
+        assert_eq!(q.qsize(), 0, "call this with an empty queue");
+        for i in 0..QUEUE_SIZE as i64 - 1 {
+            q.put(Item(i)).unwrap();
+        }
+        // A failing non-blocking put, and a failing put with a timeout.
+        fail_next();
+        fails(|| q.put_nowait(Item(100)));
+        fail_next();
+        fails(|| q.put_timeout(Item(100), Duration::from_millis(100)));
+        assert_eq!(q.qsize(), QUEUE_SIZE - 1, "the failed puts left nothing behind");
+        q.put(Item(10)).unwrap();
+        assert!(qfull(q), "queue should be full");
+        // A failing blocking put: it blocks, a get makes room, then it fails.
+        fail_next();
+        let getter = q.clone();
+        fails(|| {
+            do_blocking_test(
+                || q.put(Item(30)),
+                move || {
+                    getter.get().unwrap();
+                },
+            )
+        });
+        // The queue is not damaged: the put failed but the get succeeded, so re-add.
+        q.put(Item(10)).unwrap();
+        // A failing put with a timeout, blocked until a get.
+        fail_next();
+        let getter = q.clone();
+        fails(|| {
+            do_blocking_test(
+                || q.put_timeout(Item(30), LONG),
+                move || {
+                    getter.get().unwrap();
+                },
+            )
+        });
+        q.put(Item(10)).unwrap();
+        assert!(qfull(q), "queue should be full");
+        q.get().unwrap();
+        assert!(!qfull(q), "queue should not be full");
+        q.put(Item(10)).unwrap();
+        assert!(qfull(q), "queue should be full");
+        // A blocking put that does not fail.
+        let getter = q.clone();
+        do_blocking_test(
+            || q.put(Item(30)).unwrap(),
+            move || {
+                getter.get().unwrap();
+            },
+        );
+        for _ in 0..QUEUE_SIZE {
+            q.get().unwrap();
+        }
+        assert_eq!(q.qsize(), 0, "queue should be empty");
+        // Failing gets leave the item in the queue. (Python puts one item; taking from a heap
+        // of one or two compares nothing, so here there are three.)
+        for i in 1..=3 {
+            q.put(Item(i)).unwrap();
+        }
+        fail_next();
+        fails(|| q.get());
+        assert_eq!(q.qsize(), 3, "queue should not be empty");
+        fail_next();
+        fails(|| q.get_timeout(Duration::from_millis(100)));
+        assert_eq!(q.qsize(), 3, "queue should not be empty");
+        assert_eq!(q.get(), Ok(Item(1)), "the failed gets took nothing");
+        assert_eq!(q.get(), Ok(Item(2)));
+        assert_eq!(q.get(), Ok(Item(3)));
+        assert_eq!(q.qsize(), 0, "queue should be empty");
+        // Only the puts that succeeded count as tasks.
+        while q.unfinished_tasks() > 0 {
+            q.task_done().unwrap();
+        }
+        assert!(q.task_done().is_err());
+    }
+
+    /// CPython: test_queue.FailingQueueTest.test_failing_queue (with a panicking `Ord`; the
+    /// failing blocked `get` is left out: see the module's note)
+    #[test]
+    fn test_failing_queue() {
+        let q = Arc::new(Q::new(QUEUE_SIZE));
+        failing_queue_test(&q);
+        failing_queue_test(&q);
+    }
+
+    /// The successful puts are counted exactly: as many `task_done` as puts.
+    #[test]
+    fn failed_puts_are_not_counted_as_tasks() {
+        let q = Q::new(0);
+        q.put(Item(1)).unwrap();
+        fail_next();
+        fails(|| q.put(Item(2)));
+        assert_eq!((q.qsize(), q.unfinished_tasks()), (1, 1));
+        assert_eq!(q.get(), Ok(Item(1)));
+        q.task_done().unwrap();
+        q.join();
     }
 }

@@ -488,3 +488,54 @@ mod scheduling {
         );
     }
 }
+
+/// An item ordered by its key only, as Python's `@dataclass(order=True)` with a
+/// `field(compare=False)` payload, the `queue` docs' recipe.
+#[derive(Debug)]
+struct Keyed(u8, usize);
+
+impl PartialEq for Keyed {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Keyed {}
+
+impl PartialOrd for Keyed {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Keyed {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+#[test]
+fn priority_queue_hands_out_equal_keys_in_pythons_heapq_order() {
+    // Computed with CPython's heapq: pushes of these keys (payload = index), a pop after every
+    // third push, then pops until empty.
+    let keys = [
+        2, 1, 3, 0, 0, 4, 0, 2, 4, 0, 4, 1, 0, 0, 3, 3, 0, 1, 0, 4, 3, 0, 4, 0, 1, 4, 0, 4, 4, 3, 0, 1, 0, 4,
+        1, 2, 3, 1, 4, 0,
+    ];
+    let python = [
+        1, 3, 4, 6, 9, 12, 16, 18, 21, 13, 23, 26, 30, 32, 39, 17, 34, 37, 31, 11, 24, 7, 0, 35, 20, 36, 15,
+        29, 14, 2, 10, 38, 28, 22, 33, 5, 8, 19, 25, 27,
+    ];
+    let q = PriorityQueue::new(0);
+    let mut out = Vec::new();
+    for (i, key) in keys.into_iter().enumerate() {
+        q.put(Keyed(key, i)).unwrap();
+        if i % 3 == 2 {
+            out.push(q.get().unwrap().1);
+        }
+    }
+    while let Ok(item) = q.get_nowait() {
+        out.push(item.1);
+    }
+    assert_eq!(out, python);
+}
