@@ -763,6 +763,17 @@ mod thread_pool_executor_tests {
         assert_eq!(executor.max_workers(), (cpus + 4).min(32));
     }
 
+    /// Waits until the worker `name` is blocked waiting for work (a hang guard bounds it).
+    fn wait_until_idle(name: &str) {
+        let start = std::time::Instant::now();
+        while !threading::blocked_threads().iter().any(|t| {
+            t.name == name && t.blocked.as_ref().is_some_and(|b| b.blocked.operation == "SimpleQueue.get")
+        }) {
+            assert!(start.elapsed() < LONG, "{name} never went idle");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
     fn threads_named(prefix: &str) -> usize {
         threading::enumerate().iter().filter(|t| t.name().starts_with(prefix)).count()
     }
@@ -785,12 +796,15 @@ mod thread_pool_executor_tests {
     }
 
     /// CPython: test_concurrent_futures.test_thread_pool.ThreadPoolExecutorTest.test_idle_thread_reuse
+    /// (each submit waits until the worker is idle again, where CPython's test relies on the
+    /// GIL's timing and is skipped without it, gh-117344)
     #[test]
     fn test_idle_thread_reuse() {
         let executor = pool("reuse", 4);
-        executor.submit(|| 21 * 2).unwrap().result().unwrap();
-        executor.submit(|| 6 * 7).unwrap().result().unwrap();
-        executor.submit(|| 3 * 14).unwrap().result().unwrap();
+        for task in [|| 21 * 2, || 6 * 7, || 3 * 14] {
+            assert_eq!(executor.submit(task).unwrap().result(), Ok(&42));
+            wait_until_idle("reuse_0");
+        }
         assert_eq!(threads_named("reuse_"), 1);
         executor.shutdown(true, false);
     }

@@ -965,3 +965,32 @@ fn map_over_several_iterables_stops_at_the_shortest() {
     let none: Vec<i32> = executor.map2(|a: i32, b: i32| a + b, Vec::new(), [1]).unwrap().collect();
     assert!(none.is_empty());
 }
+
+#[test]
+fn into_result_inside_the_futures_own_callback_panics_instead_of_waiting_forever() {
+    let executor = ThreadPoolExecutor::new(1).unwrap();
+    let hold = gate();
+    let f = executor
+        .submit({
+            let hold = hold.clone();
+            move || {
+                hold.wait();
+                1
+            }
+        })
+        .unwrap();
+    let message = Arc::new(Mutex::new(String::new()));
+    f.add_done_callback({
+        let message = message.clone();
+        move |f| {
+            let own = f.clone();
+            let caught = catch_unwind(AssertUnwindSafe(move || own.into_result())).unwrap_err();
+            let text = caught.downcast_ref::<&str>().map(|s| s.to_string());
+            *message.lock().unwrap() =
+                text.or_else(|| caught.downcast_ref::<String>().cloned()).unwrap_or_default();
+        }
+    });
+    hold.set();
+    assert_eq!(f.into_result(), Ok(1));
+    assert!(message.lock().unwrap().contains("inside the future's own done callback"), "{message:?}");
+}

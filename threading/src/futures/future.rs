@@ -90,8 +90,8 @@ struct State<T> {
     waiters: WaitList,
     callbacks: Vec<Callback<T>>,
     watchers: Vec<(Arc<Watcher>, usize)>,
-    /// The done callbacks are running, on a temporary handle.
-    callbacks_running: bool,
+    /// The done callbacks are running, on a temporary handle, on this thread.
+    callbacks_running: Option<std::thread::ThreadId>,
     /// [`Future::into_result`] moved the value out.
     taken: bool,
 }
@@ -172,7 +172,7 @@ struct Wakeups<T> {
 impl<T> State<T> {
     fn settle(&mut self, status: Status) -> Wakeups<T> {
         self.status = status;
-        self.callbacks_running = !self.callbacks.is_empty();
+        self.callbacks_running = (!self.callbacks.is_empty()).then(|| std::thread::current().id());
         let mut waiters = Vec::new();
         while let Some(waiter) = self.waiters.pop() {
             waiters.push(waiter);
@@ -193,7 +193,7 @@ pub(crate) fn pair<T>(site: &'static Location<'static>) -> (Future<T>, Promise<T
             waiters: WaitList::new(),
             callbacks: Vec::new(),
             watchers: Vec::new(),
-            callbacks_running: false,
+            callbacks_running: None,
             taken: false,
         }),
         outcome: OutcomeCell(UnsafeCell::new(None)),
@@ -275,7 +275,7 @@ fn deliver<T>(inner: &Arc<Inner<T>>, wakeups: Wakeups<T>) {
     }
     drop(handle);
     let mut state = inner.state.lock();
-    state.callbacks_running = false;
+    state.callbacks_running = None;
     let mut waiters = Vec::new();
     while let Some(waiter) = state.waiters.pop() {
         waiters.push(waiter);
@@ -348,7 +348,11 @@ impl<T> Future<T> {
             return Err(FutureError::Panicked(panic.clone()));
         }
         let mut state = self.inner.state.lock();
-        while state.callbacks_running {
+        while let Some(thread) = state.callbacks_running {
+            if thread == std::thread::current().id() {
+                drop(state);
+                panic!("Future::into_result cannot take the value inside the future's own done callback");
+            }
             let blocked = Blocked::new("Future.result", self.inner.site);
             let (next, wake) = waiter::wait_in(&self.inner.state, state, |s| &mut s.waiters, None, blocked);
             state = next;

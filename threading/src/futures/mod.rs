@@ -62,6 +62,6 @@ pub use executor::{ExecutorBuilder, ThreadPoolExecutor};
 pub use future::Future;
 pub use map::{Map, MapTimeout};
 pub use wait::{
-    ALL_COMPLETED, AsCompleted, AsCompletedTimeout, FIRST_COMPLETED, FIRST_EXCEPTION, ReturnWhen,
-    as_completed, as_completed_timeout, wait, wait_timeout,
+    ALL_COMPLETED, AsCompleted, AsCompletedTimeout, DoneAndNotDoneFutures, FIRST_COMPLETED, FIRST_EXCEPTION,
+    ReturnWhen, as_completed, as_completed_timeout, wait, wait_timeout,
 };

@@ -59,6 +59,19 @@ pub const FIRST_EXCEPTION: ReturnWhen = ReturnWhen::FirstException;
 /// ```
 pub const ALL_COMPLETED: ReturnWhen = ReturnWhen::AllCompleted;
 
+/// What [`wait`] returns: `(done, not_done)` (Python's `DoneAndNotDoneFutures` named tuple of
+/// two sets; here a tuple of two `Vec`s in the order the futures were given, each future once).
+///
+/// ```
+/// use threading::futures::{self, DoneAndNotDoneFutures, ThreadPoolExecutor, ALL_COMPLETED};
+/// let executor = ThreadPoolExecutor::new(1).unwrap();
+/// let f = executor.submit(|| 1).unwrap();
+/// // Python: done, not_done = wait([f, f])
+/// let (done, not_done): DoneAndNotDoneFutures<'_, i32> = futures::wait([&f, &f], ALL_COMPLETED);
+/// assert_eq!((done, not_done), (vec![&f], vec![]));
+/// ```
+pub type DoneAndNotDoneFutures<'a, T> = (Vec<&'a Future<T>>, Vec<&'a Future<T>>);
+
 /// The futures `wait` was given, each once, in the order first given (Python uses a set).
 fn distinct<'a, T>(fs: impl IntoIterator<Item = &'a Future<T>>) -> Vec<&'a Future<T>>
 where
@@ -112,7 +125,7 @@ impl<T> Drop for Watching<'_, T> {
 pub fn wait<'a, T: 'a>(
     fs: impl IntoIterator<Item = &'a Future<T>>,
     return_when: ReturnWhen,
-) -> (Vec<&'a Future<T>>, Vec<&'a Future<T>>) {
+) -> DoneAndNotDoneFutures<'a, T> {
     wait_until(fs, None, return_when, Location::caller())
 }
 
@@ -134,7 +147,7 @@ pub fn wait_timeout<'a, T: 'a>(
     fs: impl IntoIterator<Item = &'a Future<T>>,
     timeout: Duration,
     return_when: ReturnWhen,
-) -> (Vec<&'a Future<T>>, Vec<&'a Future<T>>) {
+) -> DoneAndNotDoneFutures<'a, T> {
     wait_until(fs, deadline_after(timeout), return_when, Location::caller())
 }
 
@@ -143,7 +156,7 @@ fn wait_until<'a, T: 'a>(
     deadline: Option<Instant>,
     return_when: ReturnWhen,
     site: &'static Location<'static>,
-) -> (Vec<&'a Future<T>>, Vec<&'a Future<T>>) {
+) -> DoneAndNotDoneFutures<'a, T> {
     let (watching, already) = Watching::install(distinct(fs), "futures.wait", site);
     let mut done = vec![false; watching.fs.len()];
     let mut finished = already;
