@@ -198,6 +198,14 @@ impl ThreadPoolExecutor {
     /// let err = executor.submit(|| ()).unwrap_err();
     /// assert_eq!(err.to_string(), "cannot schedule new futures after shutdown");
     /// ```
+    ///
+    /// The result must be `Send` (it is made on a worker and handed to whoever holds the
+    /// future); it need not be `Sync` (see [`Future::into_result`]):
+    ///
+    /// ```compile_fail,E0277
+    /// let executor = threading::futures::ThreadPoolExecutor::new(1).unwrap();
+    /// let shared = executor.submit(|| std::rc::Rc::new(1)); // `Rc` cannot leave its thread
+    /// ```
     #[track_caller]
     pub fn submit<F, T>(&self, task: F) -> Result<Future<T>, RuntimeError>
     where
