@@ -90,7 +90,9 @@ pub struct BrokenBarrierError;
 /// let f = executor.submit({ let gate = gate.clone(); move || gate.wait() }).unwrap();
 /// assert_eq!(f.result_timeout(Duration::from_millis(5)), Err(FutureError::Timeout));
 /// let mut completions = futures::as_completed_timeout([&f], Duration::from_millis(5));
-/// assert_eq!(completions.next(), Some(Err(threading::TimeoutError)));
+/// let err = completions.next().unwrap().unwrap_err(); // futures::TimeoutError, with a message
+/// assert_eq!(err.to_string(), "1 (of 1) futures unfinished");
+/// assert_eq!(threading::TimeoutError::from(err), threading::TimeoutError);
 /// assert_eq!(threading::TimeoutError.to_string(), "TimeoutError");
 /// gate.set();
 /// ```

@@ -19,6 +19,9 @@ use crate::current::{current_thread, enumerate};
 /// assert!(daemon.is_alive(), "daemon threads are not waited for");
 /// ```
 pub fn shutdown() {
+    // Python's `threading._register_atexit` hooks, run before the join: thread pools finish
+    // their queued work and stop.
+    crate::futures::at_exit();
     let me = current_thread();
     loop {
         let pending: Vec<_> = enumerate()

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use threading::futures::{
     self, ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, FutureError, ThreadPoolExecutor,
 };
-use threading::{Event, KeyboardInterrupt, Thread, TimeoutError};
+use threading::{Event, KeyboardInterrupt, Thread};
 
 /// Waits until a thread whose name satisfies `name` is blocked in `operation`.
 fn wait_until_blocked(name: impl Fn(&str) -> bool, operation: &str) {
@@ -243,7 +243,7 @@ fn worker_names(executor: &ThreadPoolExecutor, prefix: &str, tasks: usize, runni
                 .submit(move || {
                     hold.wait();
                     let me = threading::current_thread();
-                    assert!(me.daemon(), "workers are daemon threads");
+                    assert!(!me.daemon(), "workers are not daemon threads (Python 3.9+)");
                     me.name()
                 })
                 .unwrap()
@@ -420,7 +420,7 @@ fn as_completed_yields_finished_futures_first_and_each_future_once() {
 fn as_completed_timeout_ends_with_a_timeout_error() {
     let executor = ThreadPoolExecutor::new(2).unwrap();
     let hold = gate();
-    let finished = executor.submit(|| 1).unwrap();
+    let finished = executor.submit(|| true).unwrap();
     finished.result().unwrap();
     let stuck = executor
         .submit({
@@ -433,7 +433,13 @@ fn as_completed_timeout_ends_with_a_timeout_error() {
     assert_eq!(it.next(), Some(Ok(&finished)));
     assert_eq!(it.next(), None);
     let seen: Vec<_> = futures::as_completed_timeout([&stuck], Duration::from_millis(20)).collect();
-    assert_eq!(seen, [Err(TimeoutError)]);
+    assert_eq!(seen, [Err(futures::TimeoutError { unfinished: 1, total: 1 })]);
+    // Python: TimeoutError("1 (of 2) futures unfinished"); a future given twice counts once.
+    let seen: Vec<_> =
+        futures::as_completed_timeout([&finished, &stuck, &stuck], Duration::from_millis(20)).collect();
+    assert_eq!(seen[0], Ok(&finished));
+    assert_eq!(seen[1].unwrap_err().to_string(), "1 (of 2) futures unfinished");
+    assert_eq!(seen.len(), 2);
     hold.set();
 }
 
@@ -829,4 +835,162 @@ mod scheduling {
             ["Future.result", "Future.exception", "Future.cancel"]
         );
     }
+}
+
+#[test]
+fn workers_are_not_daemon_threads_nor_are_the_threads_their_tasks_start() {
+    let executor = pool("nondaemon", 1);
+    let f = executor
+        .submit(|| {
+            let child = Thread::new(|| {});
+            (threading::current_thread().daemon(), child.daemon())
+        })
+        .unwrap();
+    assert_eq!(f.result(), Ok(&(false, false)), "Python 3.9+: neither is a daemon thread");
+}
+
+#[test]
+fn at_exit_queued_work_finishes_and_the_pools_are_joined() {
+    const TEST: &str = "at_exit_queued_work_finishes_and_the_pools_are_joined";
+    if is_child(TEST) {
+        let done = Arc::new(AtomicUsize::new(0));
+        let executor = pool("atexit", 1);
+        let fs: Vec<_> = (0..5)
+            .map(|_| {
+                let done = done.clone();
+                executor
+                    .submit(move || {
+                        threading::sleep(Duration::from_millis(10));
+                        done.fetch_add(1, Ordering::SeqCst);
+                    })
+                    .unwrap()
+            })
+            .collect();
+        // The executor is still alive (not dropped, not shut down): the exit shuts it down.
+        threading::shutdown();
+        assert_eq!(done.load(Ordering::SeqCst), 5, "every queued task ran before the exit");
+        assert!(fs.iter().all(|f| f.done()));
+        assert!(threading::enumerate().iter().all(|t| !t.name().starts_with("atexit")), "workers joined");
+        let err = executor.submit(|| ()).unwrap_err();
+        assert_eq!(err.to_string(), "cannot schedule new futures after interpreter shutdown");
+        eprintln!("child: ok");
+        return;
+    }
+    assert!(run_child(TEST).contains("child: ok"));
+}
+
+#[test]
+fn a_send_but_not_sync_result_is_taken_with_into_result() {
+    use std::cell::Cell;
+    let executor = ThreadPoolExecutor::new(2).unwrap();
+    let f = executor.submit(|| Cell::new(41)).unwrap();
+    let cell = f.into_result().unwrap();
+    cell.set(cell.get() + 1);
+    assert_eq!(cell.get(), 42);
+    let bad = executor.submit(|| -> Cell<i32> { panic!("no cell") }).unwrap();
+    match bad.into_result() {
+        Err(FutureError::Panicked(panic)) => assert_eq!(panic.message, "no cell"),
+        other => panic!("expected the panic, got {other:?}"),
+    }
+    let gate = gate();
+    let _busy = executor.submit({
+        let gate = gate.clone();
+        move || {
+            gate.wait();
+        }
+    });
+    let _busy2 = executor.submit({
+        let gate = gate.clone();
+        move || {
+            gate.wait();
+        }
+    });
+    let queued = executor.submit(|| Cell::new(0)).unwrap();
+    assert!(queued.cancel());
+    assert_eq!(queued.into_result().err(), Some(FutureError::Cancelled));
+    gate.set();
+}
+
+#[test]
+fn into_result_refuses_while_a_clone_could_lend_the_value() {
+    let executor = ThreadPoolExecutor::new(1).unwrap();
+    let f = executor.submit(|| String::from("x")).unwrap();
+    let other = f.clone();
+    let caught = catch_unwind(AssertUnwindSafe(|| f.into_result()));
+    let message = caught.unwrap_err();
+    let message = message.downcast_ref::<String>().unwrap();
+    assert!(message.contains("1 other handle(s)"), "{message}");
+    assert_eq!(other.result().map(String::as_str), Ok("x"), "the value is still there");
+    assert_eq!(other.into_result().as_deref(), Ok("x"), "the last handle can take it");
+}
+
+#[test]
+fn into_result_waits_for_the_done_callbacks_to_end() {
+    let executor = ThreadPoolExecutor::new(1).unwrap();
+    let hold = gate();
+    let f = executor
+        .submit({
+            let hold = hold.clone();
+            move || {
+                hold.wait();
+                vec![1, 2]
+            }
+        })
+        .unwrap();
+    let callback_ended = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    f.add_done_callback({
+        let callback_ended = callback_ended.clone();
+        move |f| {
+            assert!(f.done());
+            threading::sleep(Duration::from_millis(50));
+            callback_ended.store(true, Ordering::SeqCst);
+        }
+    });
+    hold.set();
+    // Without waiting, into_result would find the callback's handle and refuse.
+    assert_eq!(f.into_result(), Ok(vec![1, 2]));
+    assert!(callback_ended.load(Ordering::SeqCst));
+}
+
+#[test]
+fn map_over_several_iterables_stops_at_the_shortest() {
+    let executor = ThreadPoolExecutor::new(3).unwrap();
+    let powers: Vec<u64> = executor.map2(u64::pow, [2u64, 3, 4], [10u32, 2]).unwrap().collect();
+    assert_eq!(powers, [1024, 9]);
+    let joined: Vec<String> = executor
+        .map3(|a: &str, b: char, c: usize| format!("{a}{b}{c}"), ["x", "y", "z"], ['1', '2', '3'], 7..)
+        .unwrap()
+        .collect();
+    assert_eq!(joined, ["x17", "y28", "z39"]);
+    let none: Vec<i32> = executor.map2(|a: i32, b: i32| a + b, Vec::new(), [1]).unwrap().collect();
+    assert!(none.is_empty());
+}
+
+#[test]
+fn into_result_inside_the_futures_own_callback_panics_instead_of_waiting_forever() {
+    let executor = ThreadPoolExecutor::new(1).unwrap();
+    let hold = gate();
+    let f = executor
+        .submit({
+            let hold = hold.clone();
+            move || {
+                hold.wait();
+                1
+            }
+        })
+        .unwrap();
+    let message = Arc::new(Mutex::new(String::new()));
+    f.add_done_callback({
+        let message = message.clone();
+        move |f| {
+            let own = f.clone();
+            let caught = catch_unwind(AssertUnwindSafe(move || own.into_result())).unwrap_err();
+            let text = caught.downcast_ref::<&str>().map(|s| s.to_string());
+            *message.lock().unwrap() =
+                text.or_else(|| caught.downcast_ref::<String>().cloned()).unwrap_or_default();
+        }
+    });
+    hold.set();
+    assert_eq!(f.into_result(), Ok(1));
+    assert!(message.lock().unwrap().contains("inside the future's own done callback"), "{message:?}");
 }

@@ -399,10 +399,10 @@ fn simple_queue_get_is_interruptible() {
     let q = Arc::new(SimpleQueue::<i32>::new());
     let getter_q = q.clone();
     assert!(interrupted_while_blocked("interrupted-simple-get", "SimpleQueue.get", move || {
-        getter_q.get();
+        let _ = getter_q.get();
     }));
     q.put(1);
-    assert_eq!(q.get(), 1);
+    assert_eq!(q.get(), Ok(1));
 }
 
 #[test]
@@ -414,10 +414,10 @@ fn simple_queue_basics() {
     q.put(1);
     q.put_nowait(2);
     assert_eq!(q.qsize(), 2);
-    assert_eq!((q.get(), q.get_nowait()), (1, Ok(2)));
+    assert_eq!((q.get(), q.get_nowait()), (Ok(1), Ok(2)));
     let getter = {
         let q = q.clone();
-        spawn("simple-getter", move || assert_eq!(q.get(), 42))
+        spawn("simple-getter", move || assert_eq!(q.get(), Ok(42)))
     };
     wait_until_blocked("simple-getter", "SimpleQueue.get");
     q.put(42);
@@ -487,4 +487,55 @@ mod scheduling {
             ["Queue.put", "Queue.get", "Queue.task_done", "Queue.join"]
         );
     }
+}
+
+/// An item ordered by its key only, as Python's `@dataclass(order=True)` with a
+/// `field(compare=False)` payload, the `queue` docs' recipe.
+#[derive(Debug)]
+struct Keyed(u8, usize);
+
+impl PartialEq for Keyed {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Keyed {}
+
+impl PartialOrd for Keyed {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Keyed {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+#[test]
+fn priority_queue_hands_out_equal_keys_in_pythons_heapq_order() {
+    // Computed with CPython's heapq: pushes of these keys (payload = index), a pop after every
+    // third push, then pops until empty.
+    let keys = [
+        2, 1, 3, 0, 0, 4, 0, 2, 4, 0, 4, 1, 0, 0, 3, 3, 0, 1, 0, 4, 3, 0, 4, 0, 1, 4, 0, 4, 4, 3, 0, 1, 0, 4,
+        1, 2, 3, 1, 4, 0,
+    ];
+    let python = [
+        1, 3, 4, 6, 9, 12, 16, 18, 21, 13, 23, 26, 30, 32, 39, 17, 34, 37, 31, 11, 24, 7, 0, 35, 20, 36, 15,
+        29, 14, 2, 10, 38, 28, 22, 33, 5, 8, 19, 25, 27,
+    ];
+    let q = PriorityQueue::new(0);
+    let mut out = Vec::new();
+    for (i, key) in keys.into_iter().enumerate() {
+        q.put(Keyed(key, i)).unwrap();
+        if i % 3 == 2 {
+            out.push(q.get().unwrap().1);
+        }
+    }
+    while let Ok(item) = q.get_nowait() {
+        out.push(item.1);
+    }
+    assert_eq!(out, python);
 }

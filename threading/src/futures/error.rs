@@ -1,7 +1,7 @@
 //! What a [`Future`](super::Future) hands back instead of a value: Python's `CancelledError`,
 //! `TimeoutError`, or the task's exception (here, its panic).
 
-use crate::error::TimeoutError;
+use crate::error::TimeoutError as CrateTimeoutError;
 use std::any::Any;
 use std::fmt;
 
@@ -89,8 +89,51 @@ pub enum FutureError {
     Panicked(TaskPanic),
 }
 
+/// Python's `TimeoutError("1 (of 2) futures unfinished")`: what
+/// [`as_completed_timeout`](super::as_completed_timeout) yields when its time is up with
+/// futures still unfinished (Python's `concurrent.futures.TimeoutError`, an alias of the
+/// built-in `TimeoutError`, raised with that message). It converts to the crate's
+/// [`TimeoutError`](crate::TimeoutError) and to [`FutureError::Timeout`].
+///
+/// ```
+/// use std::time::Duration;
+/// use threading::futures::{self, ThreadPoolExecutor};
+/// let executor = ThreadPoolExecutor::new(1).unwrap();
+/// let gate = std::sync::Arc::new(threading::Event::new());
+/// let quick = executor.submit(|| true).unwrap();
+/// quick.result().unwrap();
+/// let stuck = executor.submit({ let gate = gate.clone(); move || gate.wait() }).unwrap();
+/// let err = futures::as_completed_timeout([&quick, &stuck], Duration::from_millis(10))
+///     .find_map(Result::err)
+///     .unwrap();
+/// assert_eq!(err, futures::TimeoutError { unfinished: 1, total: 2 });
+/// assert_eq!(err.to_string(), "1 (of 2) futures unfinished");
+/// assert_eq!(threading::TimeoutError::from(err), threading::TimeoutError);
+/// gate.set();
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("{unfinished} (of {total}) futures unfinished")]
+pub struct TimeoutError {
+    /// How many of the futures had not finished (nor been yielded) when the time was up.
+    pub unfinished: usize,
+    /// How many distinct futures were given.
+    pub total: usize,
+}
+
+impl From<TimeoutError> for CrateTimeoutError {
+    fn from(_: TimeoutError) -> Self {
+        CrateTimeoutError
+    }
+}
+
 impl From<TimeoutError> for FutureError {
     fn from(_: TimeoutError) -> Self {
+        FutureError::Timeout
+    }
+}
+
+impl From<CrateTimeoutError> for FutureError {
+    fn from(_: CrateTimeoutError) -> Self {
         FutureError::Timeout
     }
 }

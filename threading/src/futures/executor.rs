@@ -1,22 +1,27 @@
 //! Python's `concurrent.futures.ThreadPoolExecutor`.
 
 use super::error::TaskPanic;
-use super::future::{Future, Outcome};
-use super::map::Map;
+use super::future::{self, Future, Outcome, Promise};
+use super::map::{Map, MapTimeout};
 use crate::error::{RuntimeError, ValueError};
 use crate::excepthook;
 use crate::lock::Lock;
 use crate::queue::{Empty, SimpleQueue};
+use crate::raw_lock::deadline_after;
 use crate::semaphore::Semaphore;
 use crate::thread::Thread;
 use std::fmt;
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, Location};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 /// Python's `ThreadPoolExecutor._counter`: numbers the default thread name prefixes.
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Python's `_threads_queues`: every pool, so that the program's exit can shut them down.
+static POOLS: Mutex<Vec<Weak<Pool>>> = Mutex::new(Vec::new());
 
 const BROKEN: &str = "A thread initializer failed, the thread pool is not usable anymore";
 
@@ -27,6 +32,13 @@ const BROKEN: &str = "A thread initializer failed, the thread pool is not usable
 /// time as tasks arrive while no worker is idle, up to `max_workers`. Dropping the executor
 /// is Python's `with` block ending: [`shutdown(true, false)`](ThreadPoolExecutor::shutdown),
 /// which waits for every submitted task.
+///
+/// Workers are not daemon threads (as since Python 3.9), nor are the threads a task starts.
+/// At the program's exit ([`threading::shutdown`](crate::shutdown) or the
+/// [`exit_guard`](crate::exit_guard)), every executor still alive stops taking tasks, finishes
+/// what is queued and joins its workers, before the other non-daemon threads are joined
+/// (Python's `threading._register_atexit` hook); a `submit` after that fails with
+/// `cannot schedule new futures after interpreter shutdown`.
 ///
 /// Seed 002, with the pool as a context manager:
 ///
@@ -54,12 +66,16 @@ const BROKEN: &str = "A thread initializer failed, the thread pool is not usable
 ///
 /// # Differences from Python
 /// * `submit(fn, *args)` takes a closure: `submit(move || f(a, b))`. `map(fn, *iterables)`
-///   takes one iterable; zip several first.
+///   is [`map`](ThreadPoolExecutor::map) for one iterable, [`map2`](ThreadPoolExecutor::map2)
+///   and [`map3`](ThreadPoolExecutor::map3) for two and three (`f` takes one item of each,
+///   stopping at the shortest, as Python's does); for more, `map` over
+///   [`std::iter::zip`]s with a closure that takes a tuple.
 /// * `submit` and `map` return `Result` where Python raises `RuntimeError` (after shutdown,
 ///   or when an initializer failed: Python's `BrokenThreadPool`).
 /// * `shutdown` has no defaults: `shutdown(true, false)` is Python's `shutdown()`.
-/// * `map` has no `timeout`; a panicking item panics again (Python: re-raises) when the
-///   iteration reaches it.
+/// * `map(fn, it, timeout=t)` is [`map_timeout`](ThreadPoolExecutor::map_timeout), whose
+///   items are `Result`s; a panicking item panics again (Python: re-raises) when the
+///   iteration reaches it. There is no `chunksize` (Python ignores it for threads).
 pub struct ThreadPoolExecutor {
     pool: Arc<Pool>,
 }
@@ -80,6 +96,8 @@ type Initializer = Arc<dyn Fn() + Send + Sync>;
 struct Life {
     shutdown: bool,
     broken: bool,
+    /// The program's exit shut the pool down (Python's global `_shutdown`).
+    exited: bool,
     threads: Vec<Thread>,
 }
 
@@ -91,13 +109,13 @@ trait Work: Send {
 }
 
 struct WorkItem<T, F> {
-    future: Future<T>,
+    future: Promise<T>,
     task: F,
 }
 
 impl<T, F> Work for WorkItem<T, F>
 where
-    T: Send + Sync + 'static,
+    T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
     fn run(self: Box<Self>) {
@@ -180,11 +198,19 @@ impl ThreadPoolExecutor {
     /// let err = executor.submit(|| ()).unwrap_err();
     /// assert_eq!(err.to_string(), "cannot schedule new futures after shutdown");
     /// ```
+    ///
+    /// The result must be `Send` (it is made on a worker and handed to whoever holds the
+    /// future); it need not be `Sync` (see [`Future::into_result`]):
+    ///
+    /// ```compile_fail,E0277
+    /// let executor = threading::futures::ThreadPoolExecutor::new(1).unwrap();
+    /// let shared = executor.submit(|| std::rc::Rc::new(1)); // `Rc` cannot leave its thread
+    /// ```
     #[track_caller]
     pub fn submit<F, T>(&self, task: F) -> Result<Future<T>, RuntimeError>
     where
         F: FnOnce() -> T + Send + 'static,
-        T: Send + Sync + 'static,
+        T: Send + 'static,
     {
         self.submit_at(task, Location::caller())
     }
@@ -196,17 +222,20 @@ impl ThreadPoolExecutor {
     ) -> Result<Future<T>, RuntimeError>
     where
         F: FnOnce() -> T + Send + 'static,
-        T: Send + Sync + 'static,
+        T: Send + 'static,
     {
-        let future = Future::new(site);
         let mut life = self.pool.life.lock();
         if life.broken {
             return Err(RuntimeError::new(BROKEN));
         }
+        if life.exited {
+            return Err(RuntimeError::new("cannot schedule new futures after interpreter shutdown"));
+        }
         if life.shutdown {
             return Err(RuntimeError::new("cannot schedule new futures after shutdown"));
         }
-        self.pool.work.put(Some(Box::new(WorkItem { future: future.clone(), task })));
+        let (future, promise) = future::pair(site);
+        self.pool.work.put(Some(Box::new(WorkItem { future: promise, task })));
         self.adjust_thread_count(&mut life)?;
         Ok(future)
     }
@@ -222,7 +251,7 @@ impl ThreadPoolExecutor {
             let pool = Arc::clone(&self.pool);
             let thread = Thread::builder()
                 .name(format!("{}_{n}", self.pool.prefix))
-                .daemon(true)
+                .daemon(false)
                 .target(move || worker(pool));
             thread.start()?;
             life.threads.push(thread);
@@ -257,10 +286,85 @@ impl ThreadPoolExecutor {
             .into_iter()
             .map(|item| {
                 let f = Arc::clone(&f);
-                self.submit_at(move || Map::slot(f(item)), site)
+                self.submit_at(move || f(item), site)
             })
             .collect::<Result<_, _>>()?;
-        Ok(Map::new(futures))
+        Ok(Map::new(futures, site))
+    }
+
+    /// Python's `executor.map(fn, iterable, timeout=t)`: as [`map`](ThreadPoolExecutor::map),
+    /// but the iterator gives up once `timeout` has passed since this call, yielding
+    /// `Err(TimeoutError)` and cancelling the tasks not started (see [`MapTimeout`]). For
+    /// several iterables, pass a [`std::iter::zip`] and a closure that takes a tuple.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let executor = threading::futures::ThreadPoolExecutor::new(2).unwrap();
+    /// let doubled: Result<Vec<i32>, _> =
+    ///     executor.map_timeout(|x| x * 2, [1, 2, 3], Duration::from_secs(60)).unwrap().collect();
+    /// assert_eq!(doubled, Ok(vec![2, 4, 6]));
+    /// ```
+    #[track_caller]
+    pub fn map_timeout<I, F, T>(
+        &self,
+        f: F,
+        iterable: I,
+        timeout: Duration,
+    ) -> Result<MapTimeout<T>, RuntimeError>
+    where
+        I: IntoIterator,
+        I::Item: Send + 'static,
+        F: Fn(I::Item) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        let deadline = deadline_after(timeout);
+        Ok(MapTimeout::new(self.map(f, iterable)?, deadline))
+    }
+
+    /// Python's `executor.map(fn, a, b)`: runs `f(x, y)` for the items of `a` and `b` taken
+    /// side by side, stopping at the shorter, and returns the results in order. As
+    /// [`map`](ThreadPoolExecutor::map) otherwise.
+    ///
+    /// ```
+    /// let executor = threading::futures::ThreadPoolExecutor::new(2).unwrap();
+    /// // Python: list(executor.map(pow, [2, 3, 10], [5, 2]))
+    /// let powers: Vec<u32> = executor.map2(u32::pow, [2, 3, 10], [5, 2]).unwrap().collect();
+    /// assert_eq!(powers, [32, 9]);
+    /// ```
+    #[track_caller]
+    pub fn map2<A, B, F, T>(&self, f: F, a: A, b: B) -> Result<Map<T>, RuntimeError>
+    where
+        A: IntoIterator,
+        B: IntoIterator,
+        A::Item: Send + 'static,
+        B::Item: Send + 'static,
+        F: Fn(A::Item, B::Item) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        self.map(move |(x, y)| f(x, y), std::iter::zip(a, b))
+    }
+
+    /// Python's `executor.map(fn, a, b, c)`: as [`map2`](ThreadPoolExecutor::map2), with three
+    /// iterables.
+    ///
+    /// ```
+    /// let executor = threading::futures::ThreadPoolExecutor::new(2).unwrap();
+    /// let sums: Vec<i32> = executor.map3(|x, y, z| x + y + z, [1, 2], [10, 20], [100, 200, 300]).unwrap().collect();
+    /// assert_eq!(sums, [111, 222]);
+    /// ```
+    #[track_caller]
+    pub fn map3<A, B, C, F, T>(&self, f: F, a: A, b: B, c: C) -> Result<Map<T>, RuntimeError>
+    where
+        A: IntoIterator,
+        B: IntoIterator,
+        C: IntoIterator,
+        A::Item: Send + 'static,
+        B::Item: Send + 'static,
+        C::Item: Send + 'static,
+        F: Fn(A::Item, B::Item, C::Item) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        self.map(move |((x, y), z)| f(x, y, z), std::iter::zip(std::iter::zip(a, b), c))
     }
 
     /// Stops taking tasks (Python's `executor.shutdown(wait, cancel_futures)`). With
@@ -315,6 +419,30 @@ impl Pool {
     }
 }
 
+/// Python's `_python_exit`, which `concurrent.futures.thread` registers with
+/// `threading._register_atexit`: at the program's exit ([`shutdown`](crate::shutdown)), before
+/// the non-daemon threads are joined, every pool stops taking tasks and its workers finish
+/// what is queued and are joined.
+pub(crate) fn at_exit() {
+    let pools: Vec<Arc<Pool>> = {
+        let mut pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
+        pools.retain(|pool| pool.strong_count() > 0);
+        pools.iter().filter_map(Weak::upgrade).collect()
+    };
+    let mut threads = Vec::new();
+    for pool in &pools {
+        let mut life = pool.life.lock();
+        life.exited = true;
+        pool.shutdown.store(true, Ordering::Release);
+        pool.work.put(None);
+        threads.extend(life.threads.iter().cloned());
+    }
+    let me = crate::current_thread();
+    for thread in threads.iter().filter(|t| **t != me) {
+        let _ = thread.join();
+    }
+}
+
 /// A worker's loop (Python's `_worker`).
 fn worker(pool: Arc<Pool>) {
     if let Some(initializer) = &pool.initializer {
@@ -333,7 +461,8 @@ fn worker(pool: Arc<Pool>) {
             Ok(work) => work,
             Err(Empty) => {
                 pool.idle.release();
-                pool.work.get()
+                let Ok(work) = pool.work.get();
+                work
             }
         };
         match work {
@@ -449,17 +578,24 @@ impl ExecutorBuilder {
             Some(prefix) if !prefix.is_empty() => prefix,
             _ => format!("ThreadPoolExecutor-{}", COUNTER.fetch_add(1, Ordering::Relaxed)),
         };
-        Ok(ThreadPoolExecutor {
-            pool: Arc::new(Pool {
-                max_workers,
-                prefix,
-                initializer: self.initializer,
-                work: SimpleQueue::new(),
-                idle: Semaphore::new(0),
-                shutdown: AtomicBool::new(false),
-                life: Lock::with_data(Life { shutdown: false, broken: false, threads: Vec::new() }),
+        let pool = Arc::new(Pool {
+            max_workers,
+            prefix,
+            initializer: self.initializer,
+            work: SimpleQueue::new(),
+            idle: Semaphore::new(0),
+            shutdown: AtomicBool::new(false),
+            life: Lock::with_data(Life {
+                shutdown: false,
+                broken: false,
+                exited: false,
+                threads: Vec::new(),
             }),
-        })
+        });
+        let mut pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
+        pools.retain(|pool| pool.strong_count() > 0);
+        pools.push(Arc::downgrade(&pool));
+        Ok(ThreadPoolExecutor { pool })
     }
 }
 

@@ -6,10 +6,12 @@
 //! | `with ThreadPoolExecutor(max_workers=4) as executor:` | `let executor = ThreadPoolExecutor::new(4)?;` (dropping it ends the `with`) |
 //! | `ThreadPoolExecutor(thread_name_prefix="io", initializer=f)` | `ThreadPoolExecutor::builder().thread_name_prefix("io").initializer(f).build()?` |
 //! | `f = executor.submit(fn, a, b)` | `let f = executor.submit(move \|\| fn(a, b))?;` |
-//! | `f.result()`, `f.result(timeout=1)` | `f.result()`, `f.result_timeout(Duration::from_secs(1))` |
+//! | `f.result()`, `f.result(timeout=1)` | `f.result()`, `f.result_timeout(Duration::from_secs(1))` (lend the value; or `f.into_result()` takes it) |
 //! | `f.exception()`, `f.done()`, `f.running()`, `f.cancelled()`, `f.cancel()` | the same names |
 //! | `f.add_done_callback(fn)` | `f.add_done_callback(\|f\| ...)` |
 //! | `for r in executor.map(fn, items):` | `for r in executor.map(fn, items)? {` |
+//! | `executor.map(fn, xs, ys)` | `executor.map2(fn, xs, ys)?` (and `map3`) |
+//! | `except TimeoutError as e:` (`"1 (of 2) futures unfinished"`) | `Err(e)` from `as_completed_timeout`: a [`TimeoutError`] |
 //! | `executor.shutdown(wait=True, cancel_futures=False)` | `executor.shutdown(true, false)` |
 //! | `for f in as_completed(fs):` | `for f in futures::as_completed(&fs) {` |
 //! | `done, not_done = wait(fs, return_when=FIRST_COMPLETED)` | `let (done, not_done) = futures::wait(&fs, FIRST_COMPLETED);` |
@@ -38,6 +40,8 @@
 //!   `exception()` returns it as a [`TaskPanic`]. A panic nobody looked at is reported on
 //!   stderr when its future is dropped (`Future exception was never retrieved ...`), where
 //!   Python keeps silent.
+//! * [`Future::result`] lends the value (`&T`, so it can be asked again) and needs `T: Sync`;
+//!   [`Future::into_result`] moves it out, for any `T: Send` (a `Cell`, a `Receiver`, ...).
 //! * Timeouts are separate `_timeout` functions; `wait` and `as_completed` take futures by
 //!   reference and return references to them.
 //! * Every wait is interruptible and a [scheduling point](crate::schedule); worker threads
@@ -52,11 +56,12 @@ mod map;
 mod wait;
 mod watch;
 
-pub use error::{FutureError, TaskPanic};
+pub use error::{FutureError, TaskPanic, TimeoutError};
+pub(crate) use executor::at_exit;
 pub use executor::{ExecutorBuilder, ThreadPoolExecutor};
 pub use future::Future;
-pub use map::Map;
+pub use map::{Map, MapTimeout};
 pub use wait::{
-    ALL_COMPLETED, AsCompleted, AsCompletedTimeout, FIRST_COMPLETED, FIRST_EXCEPTION, ReturnWhen,
-    as_completed, as_completed_timeout, wait, wait_timeout,
+    ALL_COMPLETED, AsCompleted, AsCompletedTimeout, DoneAndNotDoneFutures, FIRST_COMPLETED, FIRST_EXCEPTION,
+    ReturnWhen, as_completed, as_completed_timeout, wait, wait_timeout,
 };

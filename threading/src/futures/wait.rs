@@ -1,8 +1,8 @@
 //! Python's `concurrent.futures.wait` and `as_completed`: waiting for several futures at once.
 
+use super::error::TimeoutError;
 use super::future::Future;
 use super::watch::Watcher;
-use crate::error::TimeoutError;
 use crate::raw_lock::deadline_after;
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -59,6 +59,19 @@ pub const FIRST_EXCEPTION: ReturnWhen = ReturnWhen::FirstException;
 /// ```
 pub const ALL_COMPLETED: ReturnWhen = ReturnWhen::AllCompleted;
 
+/// What [`wait`] returns: `(done, not_done)` (Python's `DoneAndNotDoneFutures` named tuple of
+/// two sets; here a tuple of two `Vec`s in the order the futures were given, each future once).
+///
+/// ```
+/// use threading::futures::{self, DoneAndNotDoneFutures, ThreadPoolExecutor, ALL_COMPLETED};
+/// let executor = ThreadPoolExecutor::new(1).unwrap();
+/// let f = executor.submit(|| 1).unwrap();
+/// // Python: done, not_done = wait([f, f])
+/// let (done, not_done): DoneAndNotDoneFutures<'_, i32> = futures::wait([&f, &f], ALL_COMPLETED);
+/// assert_eq!((done, not_done), (vec![&f], vec![]));
+/// ```
+pub type DoneAndNotDoneFutures<'a, T> = (Vec<&'a Future<T>>, Vec<&'a Future<T>>);
+
 /// The futures `wait` was given, each once, in the order first given (Python uses a set).
 fn distinct<'a, T>(fs: impl IntoIterator<Item = &'a Future<T>>) -> Vec<&'a Future<T>>
 where
@@ -112,7 +125,7 @@ impl<T> Drop for Watching<'_, T> {
 pub fn wait<'a, T: 'a>(
     fs: impl IntoIterator<Item = &'a Future<T>>,
     return_when: ReturnWhen,
-) -> (Vec<&'a Future<T>>, Vec<&'a Future<T>>) {
+) -> DoneAndNotDoneFutures<'a, T> {
     wait_until(fs, None, return_when, Location::caller())
 }
 
@@ -134,7 +147,7 @@ pub fn wait_timeout<'a, T: 'a>(
     fs: impl IntoIterator<Item = &'a Future<T>>,
     timeout: Duration,
     return_when: ReturnWhen,
-) -> (Vec<&'a Future<T>>, Vec<&'a Future<T>>) {
+) -> DoneAndNotDoneFutures<'a, T> {
     wait_until(fs, deadline_after(timeout), return_when, Location::caller())
 }
 
@@ -143,7 +156,7 @@ fn wait_until<'a, T: 'a>(
     deadline: Option<Instant>,
     return_when: ReturnWhen,
     site: &'static Location<'static>,
-) -> (Vec<&'a Future<T>>, Vec<&'a Future<T>>) {
+) -> DoneAndNotDoneFutures<'a, T> {
     let (watching, already) = Watching::install(distinct(fs), "futures.wait", site);
     let mut done = vec![false; watching.fs.len()];
     let mut finished = already;
@@ -195,7 +208,8 @@ pub fn as_completed<'a, T: 'a>(fs: impl IntoIterator<Item = &'a Future<T>>) -> A
 }
 
 /// Like [`as_completed`], giving up `timeout` after the call: the iterator then yields one
-/// `Err(TimeoutError)` and ends (Python's `as_completed(fs, timeout)` raising `TimeoutError`).
+/// `Err(`[`TimeoutError`]`)` saying how many of how many futures are unfinished, and ends
+/// (Python's `as_completed(fs, timeout)` raising `TimeoutError("1 (of 2) futures unfinished")`).
 ///
 /// ```
 /// use std::time::Duration;
@@ -206,7 +220,8 @@ pub fn as_completed<'a, T: 'a>(fs: impl IntoIterator<Item = &'a Future<T>>) -> A
 /// let stuck = executor.submit({ let gate = gate.clone(); move || { gate.wait(); 2 } }).unwrap();
 /// quick.result().unwrap();
 /// let seen: Vec<_> = futures::as_completed_timeout([&quick, &stuck], Duration::from_millis(20)).collect();
-/// assert_eq!(seen, [Ok(&quick), Err(threading::TimeoutError)]);
+/// assert_eq!(seen, [Ok(&quick), Err(futures::TimeoutError { unfinished: 1, total: 2 })]);
+/// assert_eq!(seen[1].unwrap_err().to_string(), "1 (of 2) futures unfinished");
 /// gate.set();
 /// ```
 #[track_caller]
@@ -247,7 +262,7 @@ impl<'a, T> Completions<'a, T> {
             }
             let finished = self.watching.watcher.wait(self.deadline);
             if finished.is_empty() {
-                return Some(Err(TimeoutError));
+                return Some(Err(TimeoutError { unfinished: self.pending, total: self.watching.fs.len() }));
             }
             self.pending -= finished.len();
             self.ready.extend(finished);
@@ -274,7 +289,9 @@ impl<'a, T> Iterator for AsCompleted<'a, T> {
     fn next(&mut self) -> Option<&'a Future<T>> {
         match self.inner.next()? {
             Ok(future) => Some(future),
-            Err(TimeoutError) => unreachable!("as_completed without a timeout waits until each is done"),
+            Err(TimeoutError { .. }) => {
+                unreachable!("as_completed without a timeout waits until each is done")
+            }
         }
     }
 }

@@ -41,8 +41,9 @@
 //! * `queue.Full`, `queue.Empty` and `queue.ShutDown` are error values; a refused item comes
 //!   back inside the error instead of being lost.
 //! * Python 3.13's `shutdown` is included, so `Queue::get` and `Queue::put` return `Result`
-//!   (they fail only after a shutdown). [`SimpleQueue`] has no shutdown, and its `get` returns
-//!   the item directly.
+//!   (they fail only after a shutdown). [`SimpleQueue`] has no shutdown, but its `get` is
+//!   shaped alike: a `Result` whose error cannot happen, so `q.get()?` reads the same for
+//!   every queue.
 //! * Every blocking call is interruptible ([`interrupt`](crate::interrupt) makes it unwind
 //!   with [`KeyboardInterrupt`](crate::KeyboardInterrupt)), is a
 //!   [scheduling point](crate::schedule) (`Queue.put`, `Queue.get`, `Queue.task_done`,

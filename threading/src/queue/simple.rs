@@ -8,6 +8,7 @@ use crate::schedule;
 use crate::sys;
 use crate::waiter::{self, WaitList, Wake};
 use std::collections::VecDeque;
+use std::convert::Infallible;
 use std::fmt;
 use std::panic::Location;
 use std::sync::Arc;
@@ -34,7 +35,7 @@ struct State<T> {
 ///     })
 ///     .collect();
 /// workers.iter().for_each(|t| t.start().unwrap());
-/// let mut squares: Vec<i32> = (0..3).map(|_| results.get()).collect();
+/// let mut squares: Vec<i32> = (0..3).map(|_| results.get().unwrap()).collect();
 /// squares.sort();
 /// assert_eq!(squares, [0, 1, 4]);
 /// ```
@@ -42,6 +43,9 @@ struct State<T> {
 /// # Differences from Python
 /// * `get(timeout=t)` is [`get_timeout`](SimpleQueue::get_timeout), `get(block=False)` is
 ///   [`get_nowait`](SimpleQueue::get_nowait); both fail with [`Empty`].
+/// * [`get`](SimpleQueue::get) returns a `Result` that is never an error (Python's
+///   `SimpleQueue` has no `shutdown`), so that `q.get()?` and `q.get().unwrap()` read the same
+///   for every queue of this module.
 /// * A blocked `get` is interruptible ([`KeyboardInterrupt`](crate::KeyboardInterrupt)).
 pub struct SimpleQueue<T> {
     state: sys::Mutex<State<T>>,
@@ -92,7 +96,7 @@ impl<T> SimpleQueue<T> {
     /// ```
     /// let q = threading::queue::SimpleQueue::new();
     /// q.put(1);
-    /// assert_eq!(q.get(), 1);
+    /// assert_eq!(q.get(), Ok(1));
     /// ```
     #[inline]
     pub fn put(&self, item: T) {
@@ -121,16 +125,24 @@ impl<T> SimpleQueue<T> {
     /// Removes and returns the next item, waiting while the queue is empty (Python's
     /// `q.get()`). Interruptible.
     ///
+    /// It never fails: the error type is [`Infallible`]. It returns a `Result` all the same,
+    /// shaped like [`Queue::get`](super::Queue::get) (which fails once the queue is shut down),
+    /// so that a lesson's `item = q.get()` is `let item = q.get()?;` (or `.unwrap()`) whichever
+    /// queue it uses; `let Ok(item) = q.get();` also compiles, since the error cannot happen.
+    ///
     /// ```
     /// let q = threading::queue::SimpleQueue::new();
     /// q.put("a");
     /// q.put("b");
-    /// assert_eq!((q.get(), q.get()), ("a", "b"));
+    /// assert_eq!((q.get().unwrap(), q.get().unwrap()), ("a", "b"));
+    /// q.put("c");
+    /// let Ok(item) = q.get();
+    /// assert_eq!(item, "c");
     /// ```
     #[inline]
-    pub fn get(&self) -> T {
+    pub fn get(&self) -> Result<T, Infallible> {
         match self.get_until(None, true) {
-            Ok(item) => item,
+            Ok(item) => Ok(item),
             Err(Empty) => unreachable!("an untimed get waits until it has an item"),
         }
     }
@@ -144,10 +156,7 @@ impl<T> SimpleQueue<T> {
     /// assert_eq!(q.get_timeout(Duration::from_millis(5)), Err(threading::queue::Empty));
     /// ```
     pub fn get_timeout(&self, timeout: Duration) -> Result<T, Empty> {
-        match deadline_after(timeout) {
-            None => Ok(self.get()),
-            deadline => self.get_until(deadline, true),
-        }
+        self.get_until(deadline_after(timeout), true)
     }
 
     /// Removes and returns an item only if one is there now (Python's `q.get_nowait()`).
