@@ -60,6 +60,7 @@ pub mod schedule;
 mod semaphore;
 mod shutdown;
 mod sleep;
+pub mod std;
 mod sys;
 mod thread;
 mod timer;

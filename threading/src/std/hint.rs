@@ -1,0 +1,27 @@
+//! `std::hint`, controlled: [`spin_loop`] is a synchronisation point, so a spin-wait gives a
+//! controlled scheduler the chance to run the thread it waits for.
+
+pub use std::hint::{black_box, unreachable_unchecked};
+
+/// `std::hint::spin_loop`: signals a busy-wait, and is a synchronisation point (`hint::spin_loop`).
+///
+/// ```
+/// use threading::std::sync::atomic::{AtomicBool, Ordering};
+/// use threading::std::sync::Arc;
+///
+/// let ready = Arc::new(AtomicBool::new(false));
+/// let t = threading::std::thread::spawn({
+///     let ready = ready.clone();
+///     move || ready.store(true, Ordering::Release)
+/// });
+/// while !ready.load(Ordering::Acquire) {
+///     threading::std::hint::spin_loop();
+/// }
+/// t.join().unwrap();
+/// ```
+#[track_caller]
+#[inline]
+pub fn spin_loop() {
+    super::wait::point("hint::spin_loop", std::panic::Location::caller());
+    std::hint::spin_loop();
+}
