@@ -60,6 +60,7 @@ pub mod schedule;
 mod semaphore;
 mod shutdown;
 mod sleep;
+#[cfg(not(loom))]
 pub mod std;
 mod sys;
 mod thread;
