@@ -877,7 +877,7 @@ impl Scheduler for OneAtATime {
             return false;
         }
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let wake = Self::next(&mut state) % 2 == 0;
+        let wake = Self::next(&mut state).is_multiple_of(2);
         state.spurious += usize::from(wake);
         wake
     }
