@@ -1,7 +1,8 @@
 //! `std::hint`, controlled: [`spin_loop`] is a synchronisation point, so a spin-wait gives a
 //! controlled scheduler the chance to run the thread it waits for.
 
-pub use std::hint::{black_box, unreachable_unchecked};
+// The rest of `std::hint`, unchanged (`spin_loop` below shadows std's).
+pub use std::hint::*;
 
 /// `std::hint::spin_loop`: signals a busy-wait, and is a synchronisation point (`hint::spin_loop`).
 ///

@@ -28,6 +28,9 @@
 //! relaxed load of the hook more than `std`'s.
 //!
 //! # Path mapping
+//! Every `std::` path can be rewritten to `threading::std::` (grouped imports included):
+//! everything this module does not control is `std`'s own, re-exported.
+//!
 //! | `std` | here |
 //! | --- | --- |
 //! | `std::sync::*` (`Mutex`, `RwLock`, `Condvar`, `Barrier`, `Once`, `OnceLock`, `LazyLock`, `Arc`, ...) | [`threading::std::sync::*`](sync) |
@@ -35,10 +38,11 @@
 //! | `std::sync::atomic::*` | [`threading::std::sync::atomic::*`](sync::atomic) |
 //! | `std::thread::*` | [`threading::std::thread::*`](thread) |
 //! | `std::hint::spin_loop` | [`threading::std::hint::spin_loop`](hint::spin_loop) |
+//! | anything else (`std::collections::HashMap`, `std::time::Duration`, ...) | `std`'s own, re-exported |
 //!
 //! # Differences from std
 //! * **Spurious wake-ups are real.** `std` allows [`Condvar`](sync::Condvar) waits and
-//!   [`thread::park`](thread::park) to return without a notification; here an installed
+//!   [`thread::park`] to return without a notification; here an installed
 //!   scheduler decides when they do ([`Scheduler::spurious_wakeup`](crate::schedule::Scheduler::spurious_wakeup)),
 //!   so code that waits under an `if` instead of a `while` can be caught. With no scheduler
 //!   installed no wake-up is injected.
@@ -61,6 +65,10 @@
 //!   scope object spawned closures may borrow, kept without `unsafe`).
 //! * `Mutex`/`RwLock` guard mapping, `mpsc::Receiver::recv_deadline` and other unstable APIs
 //!   are not provided; nor are `std::sync::mpmc`, `Exclusive` and `ReentrantLock` (unstable).
+
+// Everything else in `std` passes through unchanged, so a submission's `std::` paths can all be
+// rewritten to `threading::std::` (this module's own `sync`, `thread` and `hint` shadow std's).
+pub use ::std::*;
 
 pub mod hint;
 pub mod sync;

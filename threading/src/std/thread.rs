@@ -32,6 +32,10 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 pub use std::thread::{AccessError, LocalKey, Result, ThreadId, available_parallelism, panicking};
+// Anything else `std::thread` has, unchanged (`sleep_until`, deprecated `sleep_ms`, ...): these
+// are not controlled. The items defined here shadow std's.
+#[allow(deprecated)]
+pub use std::thread::*;
 
 /// A handle to a thread (`std::thread::Thread`): its id, its name, and its park token.
 ///

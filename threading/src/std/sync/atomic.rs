@@ -31,6 +31,10 @@ use std::fmt;
 use std::panic::Location;
 
 pub use std::sync::atomic::Ordering;
+// Anything else `std::sync::atomic` has (deprecated or unstable items), unchanged; the types
+// and functions defined here shadow std's.
+#[allow(deprecated)]
+pub use std::sync::atomic::*;
 
 /// `std::sync::atomic::fence`, and a synchronisation point (`atomic::fence`).
 ///

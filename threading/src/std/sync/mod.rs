@@ -23,3 +23,6 @@ pub use mutex::{Mutex, MutexGuard};
 pub use once::{LazyLock, Once, OnceLock, OnceState};
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 pub use std::sync::{Arc, LockResult, PoisonError, TryLockError, TryLockResult, Weak};
+// Anything else `std::sync` has (unstable or deprecated items), unchanged; the items above shadow std's.
+#[allow(deprecated)]
+pub use std::sync::*;
