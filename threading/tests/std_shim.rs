@@ -1154,3 +1154,88 @@ fn a_submission_with_every_std_path_rewritten_runs_controlled() {
         assert_eq!(run.result.unwrap()["q"], 2);
     }
 }
+
+fn shareable<T: Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe>() {}
+fn send_sync<T: Send + Sync>() {}
+
+#[test]
+fn types_share_and_unwind_like_stds() {
+    shareable::<Mutex<Vec<u8>>>();
+    shareable::<RwLock<String>>();
+    shareable::<Condvar>();
+    shareable::<Barrier>();
+    shareable::<Once>();
+    shareable::<OnceLock<String>>();
+    shareable::<LazyLock<String>>();
+    shareable::<AtomicUsize>();
+    shareable::<AtomicBool>();
+    shareable::<threading::std::sync::atomic::AtomicI64>();
+    send_sync::<threading::std::sync::atomic::AtomicPtr<u8>>();
+    send_sync::<mpsc::Sender<String>>();
+    send_sync::<mpsc::SyncSender<String>>();
+    fn send<T: Send>() {}
+    send::<mpsc::Receiver<String>>();
+    send_sync::<thread::JoinHandle<u8>>();
+    send_sync::<thread::Thread>();
+    // Used inside catch_unwind as std's are.
+    let m = Mutex::new(1);
+    let c = Condvar::new();
+    let outcome = catch_unwind(|| {
+        c.notify_all();
+        *m.lock().unwrap()
+    });
+    assert_eq!(outcome.ok(), Some(1));
+}
+
+#[test]
+fn blocked_std_calls_can_be_interrupted() {
+    let _serial = serial();
+    let (tx, rx) = mpsc::channel::<u8>();
+    let m = Arc::new(Mutex::new(()));
+    let held = m.lock().unwrap();
+    let pair = Arc::new((Mutex::new(()), Condvar::new()));
+    let stuck: Vec<_> = ["stuck-park", "stuck-lock", "stuck-wait"]
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let (m, pair) = (m.clone(), pair.clone());
+            thread::Builder::new()
+                .name(name.into())
+                .spawn(move || match i {
+                    1 => drop(m.lock()),
+                    2 => {
+                        let g = pair.0.lock().unwrap();
+                        let _g = pair.1.wait(g);
+                    }
+                    _ => thread::park(),
+                })
+                .unwrap()
+        })
+        .collect();
+    let receiver = thread::Builder::new().name("stuck-recv".into()).spawn(move || rx.recv()).unwrap();
+    let names = ["stuck-park", "stuck-lock", "stuck-wait", "stuck-recv"];
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while threading::blocked_threads()
+        .iter()
+        .filter(|b| names.contains(&b.name.as_str()) && b.blocked.is_some())
+        .count()
+        < 4
+    {
+        assert!(Instant::now() < deadline, "{:?}", threading::blocked_threads());
+        thread::sleep(Duration::from_millis(1));
+    }
+    for name in names {
+        let t = threading::enumerate().into_iter().find(|t| t.name() == name);
+        threading::interrupt(&t.unwrap_or_else(|| panic!("{name} is not a threading thread")));
+    }
+    for h in stuck {
+        let payload = h.join().unwrap_err();
+        assert!(payload.downcast_ref::<threading::KeyboardInterrupt>().is_some());
+    }
+    assert!(receiver.join().unwrap_err().downcast_ref::<threading::KeyboardInterrupt>().is_some());
+    drop(held);
+    drop(tx);
+    // The primitives are still usable.
+    drop(m.lock().unwrap());
+    pair.1.notify_all();
+}
