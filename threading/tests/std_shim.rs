@@ -741,6 +741,8 @@ struct Controlled {
     rng: u64,
     deadlock: Option<String>,
     spurious: usize,
+    /// (thread index in creation order, operation) at every point: the schedule.
+    trace: Vec<(usize, &'static str)>,
 }
 
 /// One thread at a time, the next one picked at random (seeded) at every point: the shape of
@@ -837,10 +839,11 @@ impl OneAtATime {
 }
 
 impl Scheduler for OneAtATime {
-    fn point(&self, _: &Point<'_>) {
+    fn point(&self, point: &Point<'_>) {
         let me = threading::current_thread();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        Self::index(&mut state, &me);
+        let i = Self::index(&mut state, &me);
+        state.trace.push((i, point.operation));
         self.choose(&mut state);
         drop(self.wait_turn(state, &me));
     }
@@ -905,6 +908,7 @@ struct Run<R> {
     result: std::thread::Result<R>,
     deadlock: Option<String>,
     max_inside: usize,
+    trace: Vec<(usize, &'static str)>,
 }
 
 fn controlled<R>(seed: u64, spurious: bool, body: impl FnOnce() -> R) -> Run<R> {
@@ -913,7 +917,13 @@ fn controlled<R>(seed: u64, spurious: bool, body: impl FnOnce() -> R) -> Run<R> 
     let result = catch_unwind(AssertUnwindSafe(body));
     drop(guard);
     let deadlock = controller.deadlock();
-    Run { result, deadlock, max_inside: controller.max_inside.load(std::sync::atomic::Ordering::SeqCst) }
+    let trace = std::mem::take(&mut controller.state.lock().unwrap_or_else(|e| e.into_inner()).trace);
+    Run {
+        result,
+        deadlock,
+        max_inside: controller.max_inside.load(std::sync::atomic::Ordering::SeqCst),
+        trace,
+    }
 }
 
 #[test]
@@ -1238,4 +1248,50 @@ fn blocked_std_calls_can_be_interrupted() {
     // The primitives are still usable.
     drop(m.lock().unwrap());
     pair.1.notify_all();
+}
+
+/// Timed waits whose timeout the controller decides, so a schedule does not depend on the clock.
+fn timed_handoff() -> (bool, bool, Result<u8, RecvTimeoutError>) {
+    let pair = Arc::new((Mutex::new(false), Condvar::new()));
+    let (tx, rx) = mpsc::channel();
+    let t = thread::spawn({
+        let pair = pair.clone();
+        move || {
+            *pair.0.lock().unwrap() = true;
+            pair.1.notify_one();
+            tx.send(1u8).unwrap();
+        }
+    });
+    let (m, c) = &*pair;
+    let (g, r) = c.wait_timeout_while(m.lock().unwrap(), Duration::from_millis(1), |ready| !*ready).unwrap();
+    let outcome = (*g, r.timed_out(), rx.recv_timeout(Duration::from_micros(10)));
+    drop(g);
+    thread::park_timeout(Duration::from_micros(1));
+    t.join().unwrap();
+    outcome
+}
+
+#[test]
+fn a_seed_replays_the_same_schedule() {
+    let _serial = serial();
+    let mut outcomes = HashSet::new();
+    for seed in 1..=15 {
+        let first = controlled(seed, true, workload);
+        let again = controlled(seed, true, workload);
+        assert_eq!(first.result.ok(), Some(WORKLOAD_TOTAL));
+        assert!(first.trace.len() > 50);
+        assert_eq!(first.trace, again.trace, "seed {seed} replayed differently");
+
+        let first = controlled(seed, false, timed_handoff);
+        // Slow the second run down: real time must not change the schedule.
+        let again = controlled(seed, false, || {
+            std::thread::sleep(Duration::from_millis(3));
+            timed_handoff()
+        });
+        assert_eq!(first.trace, again.trace, "seed {seed} replayed differently");
+        let (first, again) = (first.result.unwrap(), again.result.unwrap());
+        assert_eq!(first, again);
+        outcomes.insert(format!("{first:?}"));
+    }
+    assert!(outcomes.len() > 1, "the controller chose between timing out and not: {outcomes:?}");
 }

@@ -180,21 +180,24 @@ impl Condvar {
     where
         F: FnMut(&mut T) -> bool,
     {
-        let start = Instant::now();
+        // One deadline for the whole wait, and no reading of the clock here: the timed wait
+        // reports the timeout (under a controller, when the schedule says so), so a replayed
+        // schedule takes the same path whatever the real time.
+        let deadline = wait::deadline(dur);
         loop {
             if !condition(&mut *guard) {
                 return Ok((guard, WaitTimeoutResult(false)));
             }
-            let Some(left) = dur.checked_sub(start.elapsed()) else {
-                return Ok((guard, WaitTimeoutResult(true)));
+            let (next, timed_out) = self.wait_until(guard, deadline, "Condvar.wait_timeout");
+            guard = match next {
+                Ok(next) => next,
+                Err(poisoned) => {
+                    return Err(PoisonError::new((poisoned.into_inner(), WaitTimeoutResult(timed_out))));
+                }
             };
-            let (next, result) = self.wait_timeout(guard, left)?;
-            guard = next;
-            // Under a controller a timed wait times out when the schedule says so, not when
-            // the clock does: honour it (the clock agrees when there is no controller).
-            if result.timed_out() {
-                let timed_out = condition(&mut *guard);
-                return Ok((guard, WaitTimeoutResult(timed_out)));
+            if timed_out {
+                let still = condition(&mut *guard);
+                return Ok((guard, WaitTimeoutResult(still)));
             }
         }
     }
