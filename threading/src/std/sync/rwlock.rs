@@ -40,13 +40,15 @@ impl<T: ?Sized> RefUnwindSafe for RwLock<T> {}
 struct State {
     readers: usize,
     writer: bool,
+    /// Writers waiting, including those woken but not yet in: readers stay out meanwhile.
+    writers_waiting: usize,
     read_waiters: WaitList,
     write_waiters: WaitList,
 }
 
 impl State {
     fn can_read(&self) -> bool {
-        !self.writer && self.write_waiters.len() == 0
+        !self.writer && self.writers_waiting == 0
     }
 
     fn can_write(&self) -> bool {
@@ -58,7 +60,7 @@ impl State {
         if self.writer {
             return;
         }
-        if self.write_waiters.len() > 0 {
+        if self.writers_waiting > 0 {
             if self.readers == 0 {
                 self.write_waiters.notify_one();
             }
@@ -135,6 +137,7 @@ impl<T> RwLock<T> {
             state: parking_lot::Mutex::new(State {
                 readers: 0,
                 writer: false,
+                writers_waiting: 0,
                 read_waiters: WaitList::new(),
                 write_waiters: WaitList::new(),
             }),
@@ -194,18 +197,25 @@ impl<T: ?Sized> RwLock<T> {
     pub fn write(&self) -> LockResult<RwLockWriteGuard<'_, T>> {
         wait::point("RwLock.write", self.site);
         let mut state = self.state.lock();
-        while !state.can_write() {
-            let cleanup = |s: &mut State, _removed: bool| s.wake();
-            state = wait::wait_with(
-                &self.state,
-                state,
-                |s| &mut s.write_waiters,
-                None,
-                "RwLock.write",
-                self.site,
-                cleanup,
-            )
-            .0;
+        if !state.can_write() {
+            state.writers_waiting += 1;
+            while !state.can_write() {
+                let cleanup = |s: &mut State, _removed: bool| {
+                    s.writers_waiting -= 1;
+                    s.wake();
+                };
+                state = wait::wait_with(
+                    &self.state,
+                    state,
+                    |s| &mut s.write_waiters,
+                    None,
+                    "RwLock.write",
+                    self.site,
+                    cleanup,
+                )
+                .0;
+            }
+            state.writers_waiting -= 1;
         }
         state.writer = true;
         drop(state);
