@@ -24,8 +24,11 @@
 //! t.join().unwrap();
 //! ```
 //!
-//! With no scheduler installed the types behave as `std`'s do, and their fast paths cost one
-//! relaxed load of the hook more than `std`'s.
+//! With no scheduler installed the types behave as `std`'s do; the hook costs one relaxed load
+//! per operation. Uncontended, atomics cost what `std`'s do, a channel send + receive a little
+//! less (31 ns against 40 ns), a `Mutex` lock + unlock 22 ns against `std`'s 9 ns (the data
+//! sits behind a second, never contended lock: without `unsafe` there is no cheaper cell) and a
+//! `RwLock` read 45 ns against 10 ns.
 //!
 //! # Path mapping
 //! Every `std::` path can be rewritten to `threading::std::` (grouped imports included):
@@ -61,10 +64,21 @@
 //! * Atomics are a word wider than `std`'s (they remember where they were created, for the
 //!   scheduler) and every access is a point; memory orderings are `std`'s (no weak-memory
 //!   simulation: a `Relaxed` load returns the latest value).
+//! * [`thread::current`] on a thread this module did not spawn (the main thread, a
+//!   [`threading::Thread`](crate::Thread)) makes that thread's handle on first use, named as the
+//!   OS thread is. Park tokens are this module's: [`Thread::unpark`](thread::Thread::unpark)
+//!   pairs with [`thread::park`], not with `std::thread::park`.
+//! * [`RwLock`](sync::RwLock) prefers writers: a reader waits while a writer waits (`std` leaves
+//!   the policy to the platform; its Linux implementation also keeps readers out).
+//! * Messages still queued when a [`Receiver`](sync::mpsc::Receiver) is dropped are dropped then
+//!   (`std` drops them when the last handle goes).
 //! * Each [`thread::scope`] call keeps a few dozen bytes alive for the rest of the process (the
 //!   scope object spawned closures may borrow, kept without `unsafe`).
-//! * `Mutex`/`RwLock` guard mapping, `mpsc::Receiver::recv_deadline` and other unstable APIs
-//!   are not provided; nor are `std::sync::mpmc`, `Exclusive` and `ReentrantLock` (unstable).
+//! * What this module does not redefine passes through from `std` **uncontrolled**: deprecated
+//!   functions (`thread::sleep_ms`, `thread::park_timeout_ms`, the `ATOMIC_*_INIT` constants),
+//!   `thread_local!`/[`LocalKey`](thread::LocalKey), and on nightly the unstable items (`mpmc`,
+//!   `Exclusive`, `ReentrantLock`, `thread::sleep_until`, ...); unstable methods of the types
+//!   here (guard mapping, `Receiver::recv_deadline`, ...) do not exist.
 
 // Everything else in `std` passes through unchanged, so a submission's `std::` paths can all be
 // rewritten to `threading::std::` (this module's own `sync`, `thread` and `hint` shadow std's).
