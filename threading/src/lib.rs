@@ -61,7 +61,7 @@ mod semaphore;
 mod shutdown;
 mod sleep;
 #[cfg(not(loom))]
-pub mod std;
+pub mod stdlib;
 mod sys;
 mod thread;
 mod timer;

@@ -1,9 +1,9 @@
 //! `std::sync`, controlled: the same names, signatures and semantics, with every operation a
-//! [synchronisation point](crate::schedule). See [the module above](crate::std) for the
+//! [synchronisation point](crate::schedule). See [the module above](crate::stdlib) for the
 //! differences from `std`.
 //!
 //! ```
-//! use threading::std::sync::{Arc, Mutex, RwLock};
+//! use threading::stdlib::sync::{Arc, Mutex, RwLock};
 //! let shared = Arc::new((Mutex::new(1), RwLock::new(2)));
 //! assert_eq!(*shared.0.lock().unwrap() + *shared.1.read().unwrap(), 3);
 //! ```

@@ -1,6 +1,6 @@
 //! `std::sync::RwLock`, controlled.
 
-use crate::std::wait;
+use crate::stdlib::wait;
 use crate::waiter::WaitList;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -16,7 +16,7 @@ use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
 /// starved (as `std`'s own implementation on Linux does; `std` leaves the policy unspecified).
 ///
 /// ```
-/// use threading::std::sync::RwLock;
+/// use threading::stdlib::sync::RwLock;
 /// let lock = RwLock::new(5);
 /// {
 ///     let r1 = lock.read().unwrap();
@@ -73,7 +73,7 @@ impl State {
 /// Shared access to a [`RwLock`]'s data (`std::sync::RwLockReadGuard`).
 ///
 /// ```
-/// let lock = threading::std::sync::RwLock::new(1);
+/// let lock = threading::stdlib::sync::RwLock::new(1);
 /// let guard = lock.read().unwrap();
 /// assert_eq!(*guard, 1);
 /// ```
@@ -87,7 +87,7 @@ pub struct RwLockReadGuard<'a, T: ?Sized + 'a> {
 /// dropped while panicking.
 ///
 /// ```
-/// let lock = threading::std::sync::RwLock::new(1);
+/// let lock = threading::stdlib::sync::RwLock::new(1);
 /// *lock.write().unwrap() = 2;
 /// assert_eq!(*lock.read().unwrap(), 2);
 /// ```
@@ -127,7 +127,7 @@ impl<T> RwLock<T> {
     /// A new, unlocked lock (`const`, so it can be a `static`).
     ///
     /// ```
-    /// static CONFIG: threading::std::sync::RwLock<u32> = threading::std::sync::RwLock::new(0);
+    /// static CONFIG: threading::stdlib::sync::RwLock<u32> = threading::stdlib::sync::RwLock::new(0);
     /// *CONFIG.write().unwrap() = 8;
     /// assert_eq!(*CONFIG.read().unwrap(), 8);
     /// ```
@@ -150,7 +150,7 @@ impl<T> RwLock<T> {
     /// Consumes the lock and returns its data; `Err` (data inside) if poisoned.
     ///
     /// ```
-    /// assert_eq!(threading::std::sync::RwLock::new(3).into_inner().unwrap(), 3);
+    /// assert_eq!(threading::stdlib::sync::RwLock::new(3).into_inner().unwrap(), 3);
     /// ```
     pub fn into_inner(self) -> LockResult<T> {
         let poisoned = self.poisoned.load(Ordering::Relaxed);
@@ -163,7 +163,7 @@ impl<T: ?Sized> RwLock<T> {
     /// Blocks until shared access is granted; `Err` (guard inside) if poisoned.
     ///
     /// ```
-    /// let lock = threading::std::sync::RwLock::new("a");
+    /// let lock = threading::stdlib::sync::RwLock::new("a");
     /// assert_eq!(*lock.read().unwrap(), "a");
     /// ```
     pub fn read(&self) -> LockResult<RwLockReadGuard<'_, T>> {
@@ -190,7 +190,7 @@ impl<T: ?Sized> RwLock<T> {
     /// Blocks until exclusive access is granted; `Err` (guard inside) if poisoned.
     ///
     /// ```
-    /// let lock = threading::std::sync::RwLock::new(vec![1]);
+    /// let lock = threading::stdlib::sync::RwLock::new(vec![1]);
     /// lock.write().unwrap().push(2);
     /// assert_eq!(lock.read().unwrap().len(), 2);
     /// ```
@@ -225,7 +225,7 @@ impl<T: ?Sized> RwLock<T> {
     /// Shared access if no writer holds or waits: `Err(TryLockError::WouldBlock)` otherwise.
     ///
     /// ```
-    /// use threading::std::sync::{RwLock, TryLockError};
+    /// use threading::stdlib::sync::{RwLock, TryLockError};
     /// let lock = RwLock::new(0);
     /// let w = lock.write().unwrap();
     /// assert!(matches!(lock.try_read(), Err(TryLockError::WouldBlock)));
@@ -246,7 +246,7 @@ impl<T: ?Sized> RwLock<T> {
     /// Exclusive access if the lock is free: `Err(TryLockError::WouldBlock)` otherwise.
     ///
     /// ```
-    /// use threading::std::sync::{RwLock, TryLockError};
+    /// use threading::stdlib::sync::{RwLock, TryLockError};
     /// let lock = RwLock::new(0);
     /// let r = lock.read().unwrap();
     /// assert!(matches!(lock.try_write(), Err(TryLockError::WouldBlock)));
@@ -283,7 +283,7 @@ impl<T: ?Sized> RwLock<T> {
     /// Whether a writer panicked while holding the lock.
     ///
     /// ```
-    /// assert!(!threading::std::sync::RwLock::new(0).is_poisoned());
+    /// assert!(!threading::stdlib::sync::RwLock::new(0).is_poisoned());
     /// ```
     pub fn is_poisoned(&self) -> bool {
         self.poisoned.load(Ordering::Relaxed)
@@ -292,7 +292,7 @@ impl<T: ?Sized> RwLock<T> {
     /// Clears the poison.
     ///
     /// ```
-    /// let lock = threading::std::sync::RwLock::new(0);
+    /// let lock = threading::stdlib::sync::RwLock::new(0);
     /// let _ = std::panic::catch_unwind(|| {
     ///     let _w = lock.write().unwrap();
     ///     panic!();
@@ -308,7 +308,7 @@ impl<T: ?Sized> RwLock<T> {
     /// The data through a unique borrow; `Err` if poisoned.
     ///
     /// ```
-    /// let mut lock = threading::std::sync::RwLock::new(0);
+    /// let mut lock = threading::stdlib::sync::RwLock::new(0);
     /// *lock.get_mut().unwrap() = 4;
     /// assert_eq!(*lock.read().unwrap(), 4);
     /// ```
@@ -321,7 +321,7 @@ impl<T: ?Sized> RwLock<T> {
 
 impl<T: Default> Default for RwLock<T> {
     /// ```
-    /// let lock: threading::std::sync::RwLock<i32> = Default::default();
+    /// let lock: threading::stdlib::sync::RwLock<i32> = Default::default();
     /// assert_eq!(*lock.read().unwrap(), 0);
     /// ```
     #[track_caller]
@@ -332,7 +332,7 @@ impl<T: Default> Default for RwLock<T> {
 
 impl<T> From<T> for RwLock<T> {
     /// ```
-    /// let lock = threading::std::sync::RwLock::from(2);
+    /// let lock = threading::stdlib::sync::RwLock::from(2);
     /// assert_eq!(*lock.read().unwrap(), 2);
     /// ```
     #[track_caller]

@@ -7,16 +7,16 @@ pub use std::hint::*;
 /// `std::hint::spin_loop`: signals a busy-wait, and is a synchronisation point (`hint::spin_loop`).
 ///
 /// ```
-/// use threading::std::sync::atomic::{AtomicBool, Ordering};
-/// use threading::std::sync::Arc;
+/// use threading::stdlib::sync::atomic::{AtomicBool, Ordering};
+/// use threading::stdlib::sync::Arc;
 ///
 /// let ready = Arc::new(AtomicBool::new(false));
-/// let t = threading::std::thread::spawn({
+/// let t = threading::stdlib::thread::spawn({
 ///     let ready = ready.clone();
 ///     move || ready.store(true, Ordering::Release)
 /// });
 /// while !ready.load(Ordering::Acquire) {
-///     threading::std::hint::spin_loop();
+///     threading::stdlib::hint::spin_loop();
 /// }
 /// t.join().unwrap();
 /// ```

@@ -3,7 +3,7 @@
 use super::mutex::MutexGuard;
 use crate::registry::Blocked;
 use crate::schedule;
-use crate::std::wait;
+use crate::stdlib::wait;
 use crate::waiter::{self, WaitList, Wake};
 use std::fmt;
 use std::panic::{Location, RefUnwindSafe, UnwindSafe};
@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 /// be caught; with no scheduler installed no wake-up is spurious.
 ///
 /// ```
-/// use threading::std::sync::{Arc, Condvar, Mutex};
-/// use threading::std::thread;
+/// use threading::stdlib::sync::{Arc, Condvar, Mutex};
+/// use threading::stdlib::thread;
 ///
 /// let pair = Arc::new((Mutex::new(false), Condvar::new()));
 /// let pair2 = Arc::clone(&pair);
@@ -50,7 +50,7 @@ impl RefUnwindSafe for Condvar {}
 ///
 /// ```
 /// use std::time::Duration;
-/// use threading::std::sync::{Condvar, Mutex};
+/// use threading::stdlib::sync::{Condvar, Mutex};
 /// let (m, c) = (Mutex::new(()), Condvar::new());
 /// let (_guard, result) = c.wait_timeout(m.lock().unwrap(), Duration::from_millis(1)).unwrap();
 /// assert!(result.timed_out());
@@ -63,7 +63,7 @@ impl WaitTimeoutResult {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use threading::std::sync::{Condvar, Mutex};
+    /// use threading::stdlib::sync::{Condvar, Mutex};
     /// let (m, c) = (Mutex::new(()), Condvar::new());
     /// assert!(c.wait_timeout(m.lock().unwrap(), Duration::ZERO).unwrap().1.timed_out());
     /// ```
@@ -77,7 +77,7 @@ impl Condvar {
     /// A new condition variable (`const`, so it can be a `static`).
     ///
     /// ```
-    /// static READY: threading::std::sync::Condvar = threading::std::sync::Condvar::new();
+    /// static READY: threading::stdlib::sync::Condvar = threading::stdlib::sync::Condvar::new();
     /// READY.notify_all();
     /// ```
     #[track_caller]
@@ -90,10 +90,10 @@ impl Condvar {
     /// `Err` (with the guard inside) if the mutex is poisoned when re-acquired.
     ///
     /// ```
-    /// use threading::std::sync::{Arc, Condvar, Mutex};
+    /// use threading::stdlib::sync::{Arc, Condvar, Mutex};
     /// let pair = Arc::new((Mutex::new(0), Condvar::new()));
     /// let p = pair.clone();
-    /// let t = threading::std::thread::spawn(move || {
+    /// let t = threading::stdlib::thread::spawn(move || {
     ///     *p.0.lock().unwrap() = 1;
     ///     p.1.notify_all();
     /// });
@@ -111,10 +111,10 @@ impl Condvar {
     /// Waits while `condition` holds for the data, as `while condition(&mut *g) { g = wait(g)? }`.
     ///
     /// ```
-    /// use threading::std::sync::{Arc, Condvar, Mutex};
+    /// use threading::stdlib::sync::{Arc, Condvar, Mutex};
     /// let pair = Arc::new((Mutex::new(true), Condvar::new()));
     /// let p = pair.clone();
-    /// let t = threading::std::thread::spawn(move || {
+    /// let t = threading::stdlib::thread::spawn(move || {
     ///     *p.0.lock().unwrap() = false;
     ///     p.1.notify_one();
     /// });
@@ -141,7 +141,7 @@ impl Condvar {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use threading::std::sync::{Condvar, Mutex};
+    /// use threading::stdlib::sync::{Condvar, Mutex};
     /// let (m, c) = (Mutex::new(0), Condvar::new());
     /// let (guard, result) = c.wait_timeout(m.lock().unwrap(), Duration::from_millis(10)).unwrap();
     /// assert!(result.timed_out());
@@ -165,7 +165,7 @@ impl Condvar {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use threading::std::sync::{Condvar, Mutex};
+    /// use threading::stdlib::sync::{Condvar, Mutex};
     /// let (m, c) = (Mutex::new(true), Condvar::new());
     /// let (guard, result) =
     ///     c.wait_timeout_while(m.lock().unwrap(), Duration::from_millis(10), |pending| *pending).unwrap();
@@ -205,7 +205,7 @@ impl Condvar {
     /// Wakes one waiting thread, if any (the longest-waiting one).
     ///
     /// ```
-    /// threading::std::sync::Condvar::new().notify_one(); // nobody waits: a no-op
+    /// threading::stdlib::sync::Condvar::new().notify_one(); // nobody waits: a no-op
     /// ```
     pub fn notify_one(&self) {
         wait::point("Condvar.notify_one", self.site);
@@ -218,7 +218,7 @@ impl Condvar {
     /// Wakes every waiting thread.
     ///
     /// ```
-    /// threading::std::sync::Condvar::new().notify_all(); // nobody waits: a no-op
+    /// threading::stdlib::sync::Condvar::new().notify_all(); // nobody waits: a no-op
     /// ```
     pub fn notify_all(&self) {
         wait::point("Condvar.notify_all", self.site);
@@ -273,7 +273,7 @@ impl Condvar {
 
 impl Default for Condvar {
     /// ```
-    /// let c: threading::std::sync::Condvar = Default::default();
+    /// let c: threading::stdlib::sync::Condvar = Default::default();
     /// c.notify_one();
     /// ```
     #[track_caller]

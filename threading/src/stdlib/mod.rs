@@ -2,15 +2,15 @@
 //! controlled: every operation is a [synchronisation point](crate::schedule), every blocked
 //! thread parks through the crate's waiting machinery, and every spawned thread is known to the
 //! installed scheduler. Code written against `std` runs unchanged on these types once its paths
-//! are rewritten (`std::sync::Mutex` → `threading::std::sync::Mutex`, `std::thread::spawn` →
-//! `threading::std::thread::spawn`), so a controlled scheduler (the grader's PCT and random
+//! are rewritten (`std::sync::Mutex` → `threading::stdlib::sync::Mutex`, `std::thread::spawn` →
+//! `threading::stdlib::thread::spawn`), so a controlled scheduler (the grader's PCT and random
 //! walks) finds its interleaving bugs as it does for code written on [`threading`](crate)'s
 //! own primitives: a lost wake-up becomes a deadlock that a schedule reaches and reports, and
 //! a replayed schedule replays exactly.
 //!
 //! ```
-//! use threading::std::sync::{Arc, Condvar, Mutex};
-//! use threading::std::thread;
+//! use threading::stdlib::sync::{Arc, Condvar, Mutex};
+//! use threading::stdlib::thread;
 //!
 //! let pair = Arc::new((Mutex::new(false), Condvar::new()));
 //! let pair2 = Arc::clone(&pair);
@@ -31,16 +31,19 @@
 //! `RwLock` read 45 ns against 10 ns.
 //!
 //! # Path mapping
-//! Every `std::` path can be rewritten to `threading::std::` (grouped imports included):
+//! Every `std::` path can be rewritten to `threading::stdlib::` (grouped imports included):
 //! everything this module does not control is `std`'s own, re-exported.
+//!
+//! (It is not named `threading::std`: a module named `std` at the crate root would make
+//! `use threading::*;` followed by `use std::...` an ambiguity error in the user's code.)
 //!
 //! | `std` | here |
 //! | --- | --- |
-//! | `std::sync::*` (`Mutex`, `RwLock`, `Condvar`, `Barrier`, `Once`, `OnceLock`, `LazyLock`, `Arc`, ...) | [`threading::std::sync::*`](sync) |
-//! | `std::sync::mpsc::*` | [`threading::std::sync::mpsc::*`](sync::mpsc) |
-//! | `std::sync::atomic::*` | [`threading::std::sync::atomic::*`](sync::atomic) |
-//! | `std::thread::*` | [`threading::std::thread::*`](thread) |
-//! | `std::hint::spin_loop` | [`threading::std::hint::spin_loop`](hint::spin_loop) |
+//! | `std::sync::*` (`Mutex`, `RwLock`, `Condvar`, `Barrier`, `Once`, `OnceLock`, `LazyLock`, `Arc`, ...) | [`threading::stdlib::sync::*`](sync) |
+//! | `std::sync::mpsc::*` | [`threading::stdlib::sync::mpsc::*`](sync::mpsc) |
+//! | `std::sync::atomic::*` | [`threading::stdlib::sync::atomic::*`](sync::atomic) |
+//! | `std::thread::*` | [`threading::stdlib::thread::*`](thread) |
+//! | `std::hint::spin_loop` | [`threading::stdlib::hint::spin_loop`](hint::spin_loop) |
 //! | anything else (`std::collections::HashMap`, `std::time::Duration`, ...) | `std`'s own, re-exported |
 //!
 //! # Differences from std
@@ -81,7 +84,7 @@
 //!   here (guard mapping, `Receiver::recv_deadline`, ...) do not exist.
 
 // Everything else in `std` passes through unchanged, so a submission's `std::` paths can all be
-// rewritten to `threading::std::` (this module's own `sync`, `thread` and `hint` shadow std's).
+// rewritten to `threading::stdlib::` (this module's own `sync`, `thread` and `hint` shadow std's).
 pub use ::std::*;
 
 pub mod hint;

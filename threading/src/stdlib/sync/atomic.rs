@@ -3,9 +3,9 @@
 //! controlled scheduler can preempt a thread between a check and the act that relies on it.
 //!
 //! ```
-//! use threading::std::sync::atomic::{AtomicUsize, Ordering};
-//! use threading::std::sync::Arc;
-//! use threading::std::thread;
+//! use threading::stdlib::sync::atomic::{AtomicUsize, Ordering};
+//! use threading::stdlib::sync::Arc;
+//! use threading::stdlib::thread;
 //!
 //! let hits = Arc::new(AtomicUsize::new(0));
 //! let handles: Vec<_> = (0..4)
@@ -26,7 +26,7 @@
 //! simulation (a `Relaxed` load returns the latest value in modification order that the
 //! hardware gives it).
 
-use crate::std::wait::point;
+use crate::stdlib::wait::point;
 use std::fmt;
 use std::panic::Location;
 
@@ -39,7 +39,7 @@ pub use std::sync::atomic::*;
 /// `std::sync::atomic::fence`, and a synchronisation point (`atomic::fence`).
 ///
 /// ```
-/// use threading::std::sync::atomic::{fence, Ordering};
+/// use threading::stdlib::sync::atomic::{fence, Ordering};
 /// fence(Ordering::SeqCst);
 /// ```
 #[track_caller]
@@ -52,7 +52,7 @@ pub fn fence(order: Ordering) {
 /// `std::sync::atomic::compiler_fence`, and a synchronisation point (`atomic::compiler_fence`).
 ///
 /// ```
-/// use threading::std::sync::atomic::{compiler_fence, Ordering};
+/// use threading::stdlib::sync::atomic::{compiler_fence, Ordering};
 /// compiler_fence(Ordering::SeqCst);
 /// ```
 #[track_caller]
@@ -68,7 +68,7 @@ macro_rules! common {
             /// A new atomic holding `v` (`const`, so it can be a `static`).
             ///
             /// ```
-            #[doc = concat!("use threading::std::sync::atomic::{", stringify!($name), ", Ordering};")]
+            #[doc = concat!("use threading::stdlib::sync::atomic::{", stringify!($name), ", Ordering};")]
             #[doc = concat!("static X: ", stringify!($name), " = ", stringify!($name), "::new(", $example, ");")]
             #[doc = concat!("assert_eq!(X.load(Ordering::Relaxed), ", $example, ");")]
             /// ```
@@ -82,7 +82,7 @@ macro_rules! common {
             /// Loads the value (a synchronisation point).
             ///
             /// ```
-            #[doc = concat!("use threading::std::sync::atomic::{", stringify!($name), ", Ordering};")]
+            #[doc = concat!("use threading::stdlib::sync::atomic::{", stringify!($name), ", Ordering};")]
             #[doc = concat!("let a = ", stringify!($name), "::new(", $example, ");")]
             #[doc = concat!("assert_eq!(a.load(Ordering::Acquire), ", $example, ");")]
             /// ```
@@ -95,7 +95,7 @@ macro_rules! common {
             /// Stores `val` (a synchronisation point).
             ///
             /// ```
-            #[doc = concat!("use threading::std::sync::atomic::{", stringify!($name), ", Ordering};")]
+            #[doc = concat!("use threading::stdlib::sync::atomic::{", stringify!($name), ", Ordering};")]
             #[doc = concat!("let a = ", stringify!($name), "::new(", $example, ");")]
             #[doc = concat!("a.store(", $example, ", Ordering::Release);")]
             #[doc = concat!("assert_eq!(a.load(Ordering::Acquire), ", $example, ");")]
@@ -109,7 +109,7 @@ macro_rules! common {
             /// Stores `val` and returns the previous value.
             ///
             /// ```
-            #[doc = concat!("use threading::std::sync::atomic::{", stringify!($name), ", Ordering};")]
+            #[doc = concat!("use threading::stdlib::sync::atomic::{", stringify!($name), ", Ordering};")]
             #[doc = concat!("let a = ", stringify!($name), "::new(", $example, ");")]
             #[doc = concat!("assert_eq!(a.swap(", $example, ", Ordering::AcqRel), ", $example, ");")]
             /// ```
@@ -123,7 +123,7 @@ macro_rules! common {
             /// was `current`.
             ///
             /// ```
-            #[doc = concat!("use threading::std::sync::atomic::{", stringify!($name), ", Ordering};")]
+            #[doc = concat!("use threading::stdlib::sync::atomic::{", stringify!($name), ", Ordering};")]
             #[doc = concat!("let a = ", stringify!($name), "::new(", $example, ");")]
             #[doc = concat!("assert_eq!(a.compare_exchange(", $example, ", ", $example, ", Ordering::AcqRel, Ordering::Acquire), Ok(", $example, "));")]
             /// ```
@@ -142,7 +142,7 @@ macro_rules! common {
             /// As [`compare_exchange`](Self::compare_exchange), but may fail spuriously.
             ///
             /// ```
-            #[doc = concat!("use threading::std::sync::atomic::{", stringify!($name), ", Ordering};")]
+            #[doc = concat!("use threading::stdlib::sync::atomic::{", stringify!($name), ", Ordering};")]
             #[doc = concat!("let a = ", stringify!($name), "::new(", $example, ");")]
             #[doc = concat!("while a.compare_exchange_weak(", $example, ", ", $example, ", Ordering::AcqRel, Ordering::Acquire).is_err() {}")]
             /// ```
@@ -162,7 +162,7 @@ macro_rules! common {
             /// compare-exchange loop); returns the previous value, `Err` if `f` gave up.
             ///
             /// ```
-            #[doc = concat!("use threading::std::sync::atomic::{", stringify!($name), ", Ordering};")]
+            #[doc = concat!("use threading::stdlib::sync::atomic::{", stringify!($name), ", Ordering};")]
             #[doc = concat!("let a = ", stringify!($name), "::new(", $example, ");")]
             #[doc = concat!("assert_eq!(a.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |_| None), Err(", $example, "));")]
             /// ```
@@ -184,7 +184,7 @@ macro_rules! common {
             /// The value through a unique borrow (no synchronisation needed).
             ///
             /// ```
-            #[doc = concat!("let mut a = threading::std::sync::atomic::", stringify!($name), "::new(", $example, ");")]
+            #[doc = concat!("let mut a = threading::stdlib::sync::atomic::", stringify!($name), "::new(", $example, ");")]
             #[doc = concat!("*a.get_mut() = ", $example, ";")]
             /// ```
             #[inline]
@@ -195,7 +195,7 @@ macro_rules! common {
             /// Consumes the atomic and returns its value.
             ///
             /// ```
-            #[doc = concat!("let a = threading::std::sync::atomic::", stringify!($name), "::new(", $example, ");")]
+            #[doc = concat!("let a = threading::stdlib::sync::atomic::", stringify!($name), "::new(", $example, ");")]
             #[doc = concat!("assert_eq!(a.into_inner(), ", $example, ");")]
             /// ```
             #[inline]
@@ -226,7 +226,7 @@ macro_rules! rmw {
                 #[doc = $doc]
                 ///
                 /// ```
-                #[doc = concat!("use threading::std::sync::atomic::{", stringify!($name), ", Ordering};")]
+                #[doc = concat!("use threading::stdlib::sync::atomic::{", stringify!($name), ", Ordering};")]
                 #[doc = concat!("let a = ", stringify!($name), "::new(", $example, ");")]
                 #[doc = concat!("let _previous = a.", stringify!($op), "(", $example, ", Ordering::SeqCst);")]
                 /// ```
@@ -246,7 +246,7 @@ macro_rules! integer {
             #[doc = concat!("`std::sync::atomic::", stringify!($name), "`, whose every operation is a synchronisation point.")]
             ///
             /// ```
-            #[doc = concat!("use threading::std::sync::atomic::{", stringify!($name), ", Ordering};")]
+            #[doc = concat!("use threading::stdlib::sync::atomic::{", stringify!($name), ", Ordering};")]
             #[doc = concat!("let a = ", stringify!($name), "::new(1);")]
             /// a.fetch_add(2, Ordering::SeqCst);
             /// assert_eq!(a.load(Ordering::SeqCst), 3);
@@ -287,7 +287,7 @@ integer!(
 /// `std::sync::atomic::AtomicBool`, whose every operation is a synchronisation point.
 ///
 /// ```
-/// use threading::std::sync::atomic::{AtomicBool, Ordering};
+/// use threading::stdlib::sync::atomic::{AtomicBool, Ordering};
 /// let flag = AtomicBool::new(false);
 /// flag.store(true, Ordering::Release);
 /// assert!(flag.load(Ordering::Acquire));
@@ -309,7 +309,7 @@ impl AtomicBool {
     /// Logical not; returns the previous value.
     ///
     /// ```
-    /// use threading::std::sync::atomic::{AtomicBool, Ordering};
+    /// use threading::stdlib::sync::atomic::{AtomicBool, Ordering};
     /// let flag = AtomicBool::new(true);
     /// assert!(flag.fetch_not(Ordering::SeqCst));
     /// assert!(!flag.load(Ordering::SeqCst));
@@ -332,7 +332,7 @@ impl Default for AtomicBool {
 /// a pointer is safe; dereferencing it is `unsafe`, which the grader refuses anyway.)
 ///
 /// ```
-/// use threading::std::sync::atomic::{AtomicPtr, Ordering};
+/// use threading::stdlib::sync::atomic::{AtomicPtr, Ordering};
 /// let mut x = 5;
 /// let p = AtomicPtr::new(&mut x as *mut i32);
 /// assert_eq!(p.load(Ordering::Acquire), &mut x as *mut i32);
@@ -346,7 +346,7 @@ impl<T> AtomicPtr<T> {
     /// A new atomic pointer (`const`).
     ///
     /// ```
-    /// let p = threading::std::sync::atomic::AtomicPtr::<u8>::new(std::ptr::null_mut());
+    /// let p = threading::stdlib::sync::atomic::AtomicPtr::<u8>::new(std::ptr::null_mut());
     /// assert!(p.into_inner().is_null());
     /// ```
     #[track_caller]
@@ -358,7 +358,7 @@ impl<T> AtomicPtr<T> {
     /// Loads the pointer.
     ///
     /// ```
-    /// use threading::std::sync::atomic::{AtomicPtr, Ordering};
+    /// use threading::stdlib::sync::atomic::{AtomicPtr, Ordering};
     /// assert!(AtomicPtr::<u8>::new(std::ptr::null_mut()).load(Ordering::SeqCst).is_null());
     /// ```
     pub fn load(&self, order: Ordering) -> *mut T {
@@ -369,7 +369,7 @@ impl<T> AtomicPtr<T> {
     /// Stores `ptr`.
     ///
     /// ```
-    /// use threading::std::sync::atomic::{AtomicPtr, Ordering};
+    /// use threading::stdlib::sync::atomic::{AtomicPtr, Ordering};
     /// let p = AtomicPtr::<u8>::default();
     /// p.store(std::ptr::null_mut(), Ordering::SeqCst);
     /// ```
@@ -381,7 +381,7 @@ impl<T> AtomicPtr<T> {
     /// Stores `ptr`, returns the previous pointer.
     ///
     /// ```
-    /// use threading::std::sync::atomic::{AtomicPtr, Ordering};
+    /// use threading::stdlib::sync::atomic::{AtomicPtr, Ordering};
     /// let p = AtomicPtr::<u8>::default();
     /// assert!(p.swap(std::ptr::null_mut(), Ordering::SeqCst).is_null());
     /// ```
@@ -393,7 +393,7 @@ impl<T> AtomicPtr<T> {
     /// Stores `new` if the pointer is `current`.
     ///
     /// ```
-    /// use threading::std::sync::atomic::{AtomicPtr, Ordering};
+    /// use threading::stdlib::sync::atomic::{AtomicPtr, Ordering};
     /// let p = AtomicPtr::<u8>::default();
     /// let null = std::ptr::null_mut();
     /// assert_eq!(p.compare_exchange(null, null, Ordering::SeqCst, Ordering::SeqCst), Ok(null));
@@ -412,7 +412,7 @@ impl<T> AtomicPtr<T> {
     /// As [`compare_exchange`](Self::compare_exchange), but may fail spuriously.
     ///
     /// ```
-    /// use threading::std::sync::atomic::{AtomicPtr, Ordering};
+    /// use threading::stdlib::sync::atomic::{AtomicPtr, Ordering};
     /// let p = AtomicPtr::<u8>::default();
     /// let null = std::ptr::null_mut();
     /// while p.compare_exchange_weak(null, null, Ordering::SeqCst, Ordering::SeqCst).is_err() {}
@@ -431,7 +431,7 @@ impl<T> AtomicPtr<T> {
     /// A compare-exchange loop applying `f`.
     ///
     /// ```
-    /// use threading::std::sync::atomic::{AtomicPtr, Ordering};
+    /// use threading::stdlib::sync::atomic::{AtomicPtr, Ordering};
     /// let p = AtomicPtr::<u8>::default();
     /// assert!(p.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |_| None).is_err());
     /// ```
@@ -457,7 +457,7 @@ impl<T> AtomicPtr<T> {
     /// The pointer through a unique borrow.
     ///
     /// ```
-    /// let mut p = threading::std::sync::atomic::AtomicPtr::<u8>::default();
+    /// let mut p = threading::stdlib::sync::atomic::AtomicPtr::<u8>::default();
     /// assert!(p.get_mut().is_null());
     /// ```
     pub fn get_mut(&mut self) -> &mut *mut T {
@@ -467,7 +467,7 @@ impl<T> AtomicPtr<T> {
     /// Consumes the atomic and returns the pointer.
     ///
     /// ```
-    /// assert!(threading::std::sync::atomic::AtomicPtr::<u8>::default().into_inner().is_null());
+    /// assert!(threading::stdlib::sync::atomic::AtomicPtr::<u8>::default().into_inner().is_null());
     /// ```
     pub fn into_inner(self) -> *mut T {
         self.inner.into_inner()

@@ -1,6 +1,6 @@
 //! `std::sync::Barrier`, controlled.
 
-use crate::std::wait;
+use crate::stdlib::wait;
 use crate::waiter::WaitList;
 use std::fmt;
 use std::panic::{Location, RefUnwindSafe, UnwindSafe};
@@ -10,8 +10,8 @@ use std::panic::{Location, RefUnwindSafe, UnwindSafe};
 /// (`Barrier.wait`). A barrier is reusable, and `new(0)` behaves as `new(1)`, as in `std`.
 ///
 /// ```
-/// use threading::std::sync::{Arc, Barrier};
-/// use threading::std::thread;
+/// use threading::stdlib::sync::{Arc, Barrier};
+/// use threading::stdlib::thread;
 ///
 /// let barrier = Arc::new(Barrier::new(3));
 /// let handles: Vec<_> = (0..3)
@@ -41,7 +41,7 @@ struct State {
 /// What [`Barrier::wait`] returns (`std::sync::BarrierWaitResult`).
 ///
 /// ```
-/// let result = threading::std::sync::Barrier::new(1).wait();
+/// let result = threading::stdlib::sync::Barrier::new(1).wait();
 /// assert!(result.is_leader());
 /// ```
 pub struct BarrierWaitResult(bool);
@@ -50,7 +50,7 @@ impl BarrierWaitResult {
     /// Whether this thread was the barrier's leader (the last to arrive): exactly one per round.
     ///
     /// ```
-    /// assert!(threading::std::sync::Barrier::new(1).wait().is_leader());
+    /// assert!(threading::stdlib::sync::Barrier::new(1).wait().is_leader());
     /// ```
     #[must_use]
     pub fn is_leader(&self) -> bool {
@@ -62,7 +62,7 @@ impl Barrier {
     /// A barrier for `n` threads (`const`).
     ///
     /// ```
-    /// let barrier = threading::std::sync::Barrier::new(2);
+    /// let barrier = threading::stdlib::sync::Barrier::new(2);
     /// # let _ = barrier;
     /// ```
     #[track_caller]
@@ -78,10 +78,10 @@ impl Barrier {
     /// Blocks until `n` threads have called `wait` in this round; the last one is the leader.
     ///
     /// ```
-    /// use threading::std::sync::{Arc, Barrier};
+    /// use threading::stdlib::sync::{Arc, Barrier};
     /// let barrier = Arc::new(Barrier::new(2));
     /// let b = barrier.clone();
-    /// let t = threading::std::thread::spawn(move || b.wait().is_leader());
+    /// let t = threading::stdlib::thread::spawn(move || b.wait().is_leader());
     /// let me = barrier.wait().is_leader();
     /// assert!(me ^ t.join().unwrap());
     /// ```

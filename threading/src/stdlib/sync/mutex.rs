@@ -13,8 +13,8 @@ use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
 /// controlled scheduler sees it.
 ///
 /// ```
-/// use threading::std::sync::{Arc, Mutex};
-/// use threading::std::thread;
+/// use threading::stdlib::sync::{Arc, Mutex};
+/// use threading::stdlib::thread;
 ///
 /// let counter = Arc::new(Mutex::new(0));
 /// let handles: Vec<_> = (0..4)
@@ -43,7 +43,7 @@ impl<T: ?Sized> RefUnwindSafe for Mutex<T> {}
 /// to the data. Dropping it unlocks, and poisons the mutex if the thread is panicking.
 ///
 /// ```
-/// let m = threading::std::sync::Mutex::new(vec![1]);
+/// let m = threading::stdlib::sync::Mutex::new(vec![1]);
 /// let mut guard = m.lock().unwrap();
 /// guard.push(2);
 /// drop(guard);
@@ -74,7 +74,7 @@ impl<T> Mutex<T> {
     /// A new, unlocked mutex (`const`, so it can be a `static`).
     ///
     /// ```
-    /// use threading::std::sync::Mutex;
+    /// use threading::stdlib::sync::Mutex;
     /// static NAMES: Mutex<Vec<String>> = Mutex::new(Vec::new());
     /// NAMES.lock().unwrap().push("a".into());
     /// assert_eq!(NAMES.lock().unwrap().len(), 1);
@@ -92,7 +92,7 @@ impl<T> Mutex<T> {
     /// Consumes the mutex and returns its data; `Err` (with the data inside) if it is poisoned.
     ///
     /// ```
-    /// let m = threading::std::sync::Mutex::new(5);
+    /// let m = threading::stdlib::sync::Mutex::new(5);
     /// assert_eq!(m.into_inner().unwrap(), 5);
     /// ```
     pub fn into_inner(self) -> LockResult<T> {
@@ -107,10 +107,10 @@ impl<T: ?Sized> Mutex<T> {
     /// guard is inside the error ([`PoisonError::into_inner`]).
     ///
     /// ```
-    /// use threading::std::sync::{Arc, Mutex};
+    /// use threading::stdlib::sync::{Arc, Mutex};
     /// let m = Arc::new(Mutex::new(0));
     /// let m2 = Arc::clone(&m);
-    /// let _ = threading::std::thread::spawn(move || {
+    /// let _ = threading::stdlib::thread::spawn(move || {
     ///     let _guard = m2.lock().unwrap();
     ///     panic!("poison it");
     /// })
@@ -128,7 +128,7 @@ impl<T: ?Sized> Mutex<T> {
     /// `Err(TryLockError::Poisoned(..))` if it is poisoned (the lock is then held).
     ///
     /// ```
-    /// use threading::std::sync::{Mutex, TryLockError};
+    /// use threading::stdlib::sync::{Mutex, TryLockError};
     /// let m = Mutex::new(1);
     /// let held = m.lock().unwrap();
     /// assert!(matches!(m.try_lock(), Err(TryLockError::WouldBlock)));
@@ -154,7 +154,7 @@ impl<T: ?Sized> Mutex<T> {
     /// Whether a thread panicked while holding the lock (and the poison was not cleared).
     ///
     /// ```
-    /// assert!(!threading::std::sync::Mutex::new(0).is_poisoned());
+    /// assert!(!threading::stdlib::sync::Mutex::new(0).is_poisoned());
     /// ```
     #[inline]
     pub fn is_poisoned(&self) -> bool {
@@ -164,7 +164,7 @@ impl<T: ?Sized> Mutex<T> {
     /// Clears the poison, once the data has been checked or repaired.
     ///
     /// ```
-    /// use threading::std::sync::Mutex;
+    /// use threading::stdlib::sync::Mutex;
     /// let m = Mutex::new(0);
     /// let _ = std::panic::catch_unwind(|| {
     ///     let _guard = m.lock().unwrap();
@@ -182,7 +182,7 @@ impl<T: ?Sized> Mutex<T> {
     /// The data, through a unique borrow (no locking needed); `Err` if poisoned.
     ///
     /// ```
-    /// let mut m = threading::std::sync::Mutex::new(0);
+    /// let mut m = threading::stdlib::sync::Mutex::new(0);
     /// *m.get_mut().unwrap() = 10;
     /// assert_eq!(*m.lock().unwrap(), 10);
     /// ```
@@ -202,7 +202,7 @@ impl<'a, T: ?Sized> MutexGuard<'a, T> {
 
 impl<T: Default> Default for Mutex<T> {
     /// ```
-    /// let m: threading::std::sync::Mutex<u8> = Default::default();
+    /// let m: threading::stdlib::sync::Mutex<u8> = Default::default();
     /// assert_eq!(*m.lock().unwrap(), 0);
     /// ```
     #[track_caller]
@@ -213,7 +213,7 @@ impl<T: Default> Default for Mutex<T> {
 
 impl<T> From<T> for Mutex<T> {
     /// ```
-    /// let m = threading::std::sync::Mutex::from(3);
+    /// let m = threading::stdlib::sync::Mutex::from(3);
     /// assert_eq!(*m.lock().unwrap(), 3);
     /// ```
     #[track_caller]

@@ -1,6 +1,6 @@
 //! `std::sync::{Once, OnceLock, LazyLock}`, controlled.
 
-use crate::std::wait;
+use crate::stdlib::wait;
 use crate::waiter::WaitList;
 use std::fmt;
 use std::ops::Deref;
@@ -17,10 +17,10 @@ const COMPLETE: u8 = 3;
 /// synchronisation point (`Once.call_once`, ...).
 ///
 /// ```
-/// use threading::std::sync::Once;
+/// use threading::stdlib::sync::Once;
 /// static INIT: Once = Once::new();
-/// static COUNT: threading::std::sync::atomic::AtomicUsize = threading::std::sync::atomic::AtomicUsize::new(0);
-/// # use threading::std::sync::atomic::Ordering;
+/// static COUNT: threading::stdlib::sync::atomic::AtomicUsize = threading::stdlib::sync::atomic::AtomicUsize::new(0);
+/// # use threading::stdlib::sync::atomic::Ordering;
 /// for _ in 0..3 {
 ///     INIT.call_once(|| { COUNT.fetch_add(1, Ordering::Relaxed); });
 /// }
@@ -44,7 +44,7 @@ struct OnceInner {
 /// The state [`Once::call_once_force`] gives its closure (`std::sync::OnceState`).
 ///
 /// ```
-/// let once = threading::std::sync::Once::new();
+/// let once = threading::stdlib::sync::Once::new();
 /// once.call_once_force(|state| assert!(!state.is_poisoned()));
 /// ```
 #[derive(Debug)]
@@ -56,7 +56,7 @@ impl OnceState {
     /// Whether an earlier initialiser panicked.
     ///
     /// ```
-    /// use threading::std::sync::Once;
+    /// use threading::stdlib::sync::Once;
     /// let once = Once::new();
     /// let _ = std::panic::catch_unwind(|| once.call_once(|| panic!()));
     /// once.call_once_force(|state| assert!(state.is_poisoned()));
@@ -88,7 +88,7 @@ impl Once {
     /// A new `Once` (`const`, for a `static`).
     ///
     /// ```
-    /// static START: threading::std::sync::Once = threading::std::sync::Once::new();
+    /// static START: threading::stdlib::sync::Once = threading::stdlib::sync::Once::new();
     /// assert!(!START.is_completed());
     /// ```
     #[track_caller]
@@ -105,7 +105,7 @@ impl Once {
     /// Panics if an earlier initialiser panicked (the `Once` is poisoned).
     ///
     /// ```
-    /// let once = threading::std::sync::Once::new();
+    /// let once = threading::stdlib::sync::Once::new();
     /// let mut runs = 0;
     /// once.call_once(|| runs += 1);
     /// once.call_once(|| runs += 1);
@@ -123,7 +123,7 @@ impl Once {
     /// As [`call_once`](Once::call_once), but runs even if the `Once` is poisoned, telling `f`.
     ///
     /// ```
-    /// let once = threading::std::sync::Once::new();
+    /// let once = threading::stdlib::sync::Once::new();
     /// once.call_once_force(|state| assert!(!state.is_poisoned()));
     /// assert!(once.is_completed());
     /// ```
@@ -138,7 +138,7 @@ impl Once {
     /// Whether an initialiser has completed (successfully).
     ///
     /// ```
-    /// let once = threading::std::sync::Once::new();
+    /// let once = threading::stdlib::sync::Once::new();
     /// once.call_once(|| {});
     /// assert!(once.is_completed());
     /// ```
@@ -150,7 +150,7 @@ impl Once {
     /// Blocks until an initialiser has completed; panics if the `Once` is poisoned.
     ///
     /// ```
-    /// let once = threading::std::sync::Once::new();
+    /// let once = threading::stdlib::sync::Once::new();
     /// once.call_once(|| {});
     /// once.wait();
     /// ```
@@ -161,7 +161,7 @@ impl Once {
     /// Blocks until an initialiser has completed, ignoring poison.
     ///
     /// ```
-    /// let once = threading::std::sync::Once::new();
+    /// let once = threading::stdlib::sync::Once::new();
     /// once.call_once(|| {});
     /// once.wait_force();
     /// ```
@@ -234,7 +234,7 @@ impl fmt::Debug for Once {
 /// Its operations are synchronisation points (`OnceLock.get`, `OnceLock.set`, `Once.*`).
 ///
 /// ```
-/// use threading::std::sync::OnceLock;
+/// use threading::stdlib::sync::OnceLock;
 /// static CONFIG: OnceLock<String> = OnceLock::new();
 /// assert!(CONFIG.get().is_none());
 /// assert_eq!(CONFIG.get_or_init(|| "ready".to_owned()), "ready");
@@ -249,7 +249,7 @@ impl<T> OnceLock<T> {
     /// An empty cell (`const`).
     ///
     /// ```
-    /// let cell: threading::std::sync::OnceLock<u8> = threading::std::sync::OnceLock::new();
+    /// let cell: threading::stdlib::sync::OnceLock<u8> = threading::stdlib::sync::OnceLock::new();
     /// assert!(cell.get().is_none());
     /// ```
     #[track_caller]
@@ -261,7 +261,7 @@ impl<T> OnceLock<T> {
     /// The value, if it has been set.
     ///
     /// ```
-    /// let cell = threading::std::sync::OnceLock::new();
+    /// let cell = threading::stdlib::sync::OnceLock::new();
     /// cell.set(1).unwrap();
     /// assert_eq!(cell.get(), Some(&1));
     /// ```
@@ -273,7 +273,7 @@ impl<T> OnceLock<T> {
     /// The value through a unique borrow.
     ///
     /// ```
-    /// let mut cell = threading::std::sync::OnceLock::from(1);
+    /// let mut cell = threading::stdlib::sync::OnceLock::from(1);
     /// *cell.get_mut().unwrap() += 1;
     /// assert_eq!(cell.get(), Some(&2));
     /// ```
@@ -285,7 +285,7 @@ impl<T> OnceLock<T> {
     /// initialisation in progress, as `std`'s does.
     ///
     /// ```
-    /// let cell = threading::std::sync::OnceLock::new();
+    /// let cell = threading::stdlib::sync::OnceLock::new();
     /// assert_eq!(cell.set(1), Ok(()));
     /// assert_eq!(cell.set(2), Err(2));
     /// ```
@@ -307,7 +307,7 @@ impl<T> OnceLock<T> {
     /// `f`, the others wait and get its value. If `f` panics the cell stays empty.
     ///
     /// ```
-    /// let cell = threading::std::sync::OnceLock::new();
+    /// let cell = threading::stdlib::sync::OnceLock::new();
     /// assert_eq!(*cell.get_or_init(|| 92), 92);
     /// assert_eq!(*cell.get_or_init(|| unreachable!()), 92);
     /// ```
@@ -326,7 +326,7 @@ impl<T> OnceLock<T> {
     /// Blocks until the cell has a value, and returns it.
     ///
     /// ```
-    /// let cell = threading::std::sync::OnceLock::from(5);
+    /// let cell = threading::stdlib::sync::OnceLock::from(5);
     /// assert_eq!(*cell.wait(), 5);
     /// ```
     pub fn wait(&self) -> &T {
@@ -337,7 +337,7 @@ impl<T> OnceLock<T> {
     /// Consumes the cell and returns its value, if any.
     ///
     /// ```
-    /// assert_eq!(threading::std::sync::OnceLock::from(3).into_inner(), Some(3));
+    /// assert_eq!(threading::stdlib::sync::OnceLock::from(3).into_inner(), Some(3));
     /// ```
     pub fn into_inner(self) -> Option<T> {
         self.value.into_inner()
@@ -346,7 +346,7 @@ impl<T> OnceLock<T> {
     /// Takes the value out, leaving the cell empty.
     ///
     /// ```
-    /// let mut cell = threading::std::sync::OnceLock::from(3);
+    /// let mut cell = threading::stdlib::sync::OnceLock::from(3);
     /// assert_eq!(cell.take(), Some(3));
     /// assert_eq!(cell.get(), None);
     /// cell.set(4).unwrap();
@@ -413,7 +413,7 @@ impl<T: fmt::Debug> fmt::Debug for OnceLock<T> {
 ///
 /// ```
 /// use std::collections::HashMap;
-/// use threading::std::sync::LazyLock;
+/// use threading::stdlib::sync::LazyLock;
 /// static SQUARES: LazyLock<HashMap<u32, u32>> = LazyLock::new(|| (1..=3).map(|n| (n, n * n)).collect());
 /// assert_eq!(SQUARES[&3], 9);
 /// ```
@@ -426,7 +426,7 @@ impl<T, F: FnOnce() -> T> LazyLock<T, F> {
     /// A lazy value computed by `f` (`const`).
     ///
     /// ```
-    /// let lazy = threading::std::sync::LazyLock::new(|| 6 * 7);
+    /// let lazy = threading::stdlib::sync::LazyLock::new(|| 6 * 7);
     /// assert_eq!(*lazy, 42);
     /// ```
     #[track_caller]
@@ -437,7 +437,7 @@ impl<T, F: FnOnce() -> T> LazyLock<T, F> {
     /// Forces the evaluation and returns the value (`LazyLock::force(&lazy)`).
     ///
     /// ```
-    /// use threading::std::sync::LazyLock;
+    /// use threading::stdlib::sync::LazyLock;
     /// let lazy = LazyLock::new(|| 1);
     /// assert_eq!(*LazyLock::force(&lazy), 1);
     /// ```

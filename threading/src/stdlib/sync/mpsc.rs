@@ -2,8 +2,8 @@
 //! receive and disconnection is a synchronisation point (`mpsc.send`, `mpsc.recv`, ...).
 //!
 //! ```
-//! use threading::std::sync::mpsc::channel;
-//! use threading::std::thread;
+//! use threading::stdlib::sync::mpsc::channel;
+//! use threading::stdlib::thread;
 //!
 //! let (tx, rx) = channel();
 //! for id in 0..3 {
@@ -18,7 +18,7 @@
 //!
 //! The error types are `std`'s own.
 
-use crate::std::wait;
+use crate::stdlib::wait;
 use crate::waiter::{WaitList, Wake};
 use std::cell::Cell;
 use std::collections::VecDeque;
@@ -231,11 +231,11 @@ impl<T> Chan<T> {
 /// Creates an unbounded channel (`std::sync::mpsc::channel`): sends never block.
 ///
 /// ```
-/// let (tx, rx) = threading::std::sync::mpsc::channel();
+/// let (tx, rx) = threading::stdlib::sync::mpsc::channel();
 /// tx.send(1).unwrap();
 /// assert_eq!(rx.recv(), Ok(1));
 /// drop(tx);
-/// assert_eq!(rx.recv(), Err(threading::std::sync::mpsc::RecvError));
+/// assert_eq!(rx.recv(), Err(threading::stdlib::sync::mpsc::RecvError));
 /// ```
 #[track_caller]
 #[must_use]
@@ -249,7 +249,7 @@ pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
 /// rendezvous).
 ///
 /// ```
-/// use threading::std::sync::mpsc::{sync_channel, TrySendError};
+/// use threading::stdlib::sync::mpsc::{sync_channel, TrySendError};
 /// let (tx, rx) = sync_channel(1);
 /// tx.send(1).unwrap();
 /// assert_eq!(tx.try_send(2), Err(TrySendError::Full(2)));
@@ -265,7 +265,7 @@ pub fn sync_channel<T>(bound: usize) -> (SyncSender<T>, Receiver<T>) {
 /// The sending half of a [`channel`] (`std::sync::mpsc::Sender`); clone it for more producers.
 ///
 /// ```
-/// let (tx, rx) = threading::std::sync::mpsc::channel();
+/// let (tx, rx) = threading::stdlib::sync::mpsc::channel();
 /// let tx2 = tx.clone();
 /// tx.send("a").unwrap();
 /// tx2.send("b").unwrap();
@@ -278,8 +278,8 @@ pub struct Sender<T> {
 /// The sending half of a [`sync_channel`] (`std::sync::mpsc::SyncSender`).
 ///
 /// ```
-/// let (tx, rx) = threading::std::sync::mpsc::sync_channel(0);
-/// let t = threading::std::thread::spawn(move || tx.send(7).unwrap());
+/// let (tx, rx) = threading::stdlib::sync::mpsc::sync_channel(0);
+/// let t = threading::stdlib::thread::spawn(move || tx.send(7).unwrap());
 /// assert_eq!(rx.recv().unwrap(), 7);
 /// t.join().unwrap();
 /// ```
@@ -290,7 +290,7 @@ pub struct SyncSender<T> {
 /// The receiving half of a channel (`std::sync::mpsc::Receiver`).
 ///
 /// ```
-/// let (tx, rx) = threading::std::sync::mpsc::channel::<u8>();
+/// let (tx, rx) = threading::stdlib::sync::mpsc::channel::<u8>();
 /// drop(tx);
 /// assert!(rx.recv().is_err());
 /// ```
@@ -303,7 +303,7 @@ impl<T> Sender<T> {
     /// Sends `t`; `Err(SendError(t))` if the receiver is gone. Never blocks.
     ///
     /// ```
-    /// let (tx, rx) = threading::std::sync::mpsc::channel();
+    /// let (tx, rx) = threading::stdlib::sync::mpsc::channel();
     /// drop(rx);
     /// assert_eq!(tx.send(5).unwrap_err().0, 5);
     /// ```
@@ -317,7 +317,7 @@ impl<T> SyncSender<T> {
     /// received); `Err(SendError(t))` if the receiver is gone.
     ///
     /// ```
-    /// let (tx, rx) = threading::std::sync::mpsc::sync_channel(1);
+    /// let (tx, rx) = threading::stdlib::sync::mpsc::sync_channel(1);
     /// tx.send(1).unwrap();
     /// drop(rx);
     /// assert_eq!(tx.send(2).unwrap_err().0, 2);
@@ -330,7 +330,7 @@ impl<T> SyncSender<T> {
     /// channel, no receiver waiting), `Disconnected(t)` if the receiver is gone.
     ///
     /// ```
-    /// use threading::std::sync::mpsc::{sync_channel, TrySendError};
+    /// use threading::stdlib::sync::mpsc::{sync_channel, TrySendError};
     /// let (tx, rx) = sync_channel(0);
     /// assert_eq!(tx.try_send(1), Err(TrySendError::Full(1)));
     /// drop(rx);
@@ -346,8 +346,8 @@ impl<T> Receiver<T> {
     /// sender is gone.
     ///
     /// ```
-    /// let (tx, rx) = threading::std::sync::mpsc::channel();
-    /// threading::std::thread::spawn(move || tx.send(3).unwrap());
+    /// let (tx, rx) = threading::stdlib::sync::mpsc::channel();
+    /// threading::stdlib::thread::spawn(move || tx.send(3).unwrap());
     /// assert_eq!(rx.recv(), Ok(3));
     /// ```
     pub fn recv(&self) -> Result<T, RecvError> {
@@ -357,7 +357,7 @@ impl<T> Receiver<T> {
     /// A message if one is waiting: `Empty` if none, `Disconnected` if none will come.
     ///
     /// ```
-    /// use threading::std::sync::mpsc::{channel, TryRecvError};
+    /// use threading::stdlib::sync::mpsc::{channel, TryRecvError};
     /// let (tx, rx) = channel::<i32>();
     /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
     /// drop(tx);
@@ -371,7 +371,7 @@ impl<T> Receiver<T> {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use threading::std::sync::mpsc::{channel, RecvTimeoutError};
+    /// use threading::stdlib::sync::mpsc::{channel, RecvTimeoutError};
     /// let (tx, rx) = channel::<i32>();
     /// assert_eq!(rx.recv_timeout(Duration::from_millis(5)), Err(RecvTimeoutError::Timeout));
     /// drop(tx);
@@ -384,7 +384,7 @@ impl<T> Receiver<T> {
     /// Iterates over messages, blocking for each, until every sender is gone.
     ///
     /// ```
-    /// let (tx, rx) = threading::std::sync::mpsc::channel();
+    /// let (tx, rx) = threading::stdlib::sync::mpsc::channel();
     /// tx.send(1).unwrap();
     /// tx.send(2).unwrap();
     /// drop(tx);
@@ -397,7 +397,7 @@ impl<T> Receiver<T> {
     /// Iterates over the messages already waiting, without blocking.
     ///
     /// ```
-    /// let (tx, rx) = threading::std::sync::mpsc::channel();
+    /// let (tx, rx) = threading::stdlib::sync::mpsc::channel();
     /// tx.send(1).unwrap();
     /// assert_eq!(rx.try_iter().count(), 1);
     /// ```
@@ -459,7 +459,7 @@ impl<T> fmt::Debug for Receiver<T> {
 /// Blocking iterator over a [`Receiver`]'s messages (`std::sync::mpsc::Iter`).
 ///
 /// ```
-/// let (tx, rx) = threading::std::sync::mpsc::channel();
+/// let (tx, rx) = threading::stdlib::sync::mpsc::channel();
 /// tx.send(1).unwrap();
 /// drop(tx);
 /// let mut it = rx.iter();
@@ -474,7 +474,7 @@ pub struct Iter<'a, T: 'a> {
 /// Non-blocking iterator over a [`Receiver`]'s waiting messages (`std::sync::mpsc::TryIter`).
 ///
 /// ```
-/// let (tx, rx) = threading::std::sync::mpsc::channel::<u8>();
+/// let (tx, rx) = threading::stdlib::sync::mpsc::channel::<u8>();
 /// assert_eq!(rx.try_iter().next(), None);
 /// # drop(tx);
 /// ```
@@ -486,7 +486,7 @@ pub struct TryIter<'a, T: 'a> {
 /// Owning blocking iterator over a [`Receiver`]'s messages (`std::sync::mpsc::IntoIter`).
 ///
 /// ```
-/// let (tx, rx) = threading::std::sync::mpsc::channel();
+/// let (tx, rx) = threading::stdlib::sync::mpsc::channel();
 /// tx.send('x').unwrap();
 /// drop(tx);
 /// assert_eq!(rx.into_iter().collect::<String>(), "x");

@@ -4,7 +4,7 @@
 //! synchronisation points.
 //!
 //! ```
-//! use threading::std::thread;
+//! use threading::stdlib::thread;
 //!
 //! let mut data = vec![1, 2, 3];
 //! thread::scope(|s| {
@@ -21,7 +21,7 @@
 
 use crate::registry::{self, STARTED, STOPPED, ThreadInner, ThreadKind};
 use crate::schedule::{self, Point};
-use crate::std::wait;
+use crate::stdlib::wait;
 use crate::waiter::WaitList;
 use std::cell::RefCell;
 use std::fmt;
@@ -40,7 +40,7 @@ pub use std::thread::*;
 /// A handle to a thread (`std::thread::Thread`): its id, its name, and its park token.
 ///
 /// ```
-/// use threading::std::thread;
+/// use threading::stdlib::thread;
 /// let t = thread::Builder::new().name("named".into()).spawn(|| {}).unwrap();
 /// assert_eq!(t.thread().name(), Some("named"));
 /// t.join().unwrap();
@@ -77,7 +77,7 @@ impl Thread {
     /// The thread's id (`std`'s own [`ThreadId`]).
     ///
     /// ```
-    /// use threading::std::thread;
+    /// use threading::stdlib::thread;
     /// let t = thread::spawn(|| thread::current().id());
     /// let id = t.thread().id();
     /// assert_eq!(t.join().unwrap(), id);
@@ -91,7 +91,7 @@ impl Thread {
     /// The thread's name: `Some("main")` for the main thread, `None` for an unnamed spawned one.
     ///
     /// ```
-    /// use threading::std::thread;
+    /// use threading::stdlib::thread;
     /// assert_eq!(thread::spawn(|| thread::current().name().map(String::from)).join().unwrap(), None);
     /// ```
     #[must_use]
@@ -103,7 +103,7 @@ impl Thread {
     /// A synchronisation point (`Thread.unpark`).
     ///
     /// ```
-    /// use threading::std::thread;
+    /// use threading::stdlib::thread;
     /// thread::current().unpark();
     /// thread::park(); // returns at once: the token was there
     /// ```
@@ -144,7 +144,7 @@ std::thread_local! {
 /// The calling thread's handle (`std::thread::current`).
 ///
 /// ```
-/// use threading::std::thread;
+/// use threading::stdlib::thread;
 /// let me = thread::current();
 /// assert_eq!(me.id(), thread::current().id());
 /// ```
@@ -164,9 +164,9 @@ pub fn current() -> Thread {
 /// scheduler says so. A synchronisation point (`thread::park`).
 ///
 /// ```
-/// use threading::std::sync::atomic::{AtomicBool, Ordering};
-/// use threading::std::sync::Arc;
-/// use threading::std::thread;
+/// use threading::stdlib::sync::atomic::{AtomicBool, Ordering};
+/// use threading::stdlib::sync::Arc;
+/// use threading::stdlib::thread;
 ///
 /// let flag = Arc::new(AtomicBool::new(false));
 /// let f = flag.clone();
@@ -188,7 +188,7 @@ pub fn park() {
 /// ```
 /// use std::time::{Duration, Instant};
 /// let start = Instant::now();
-/// threading::std::thread::park_timeout(Duration::from_millis(10));
+/// threading::stdlib::thread::park_timeout(Duration::from_millis(10));
 /// assert!(start.elapsed() >= Duration::from_millis(10));
 /// ```
 pub fn park_timeout(dur: Duration) {
@@ -199,7 +199,7 @@ pub fn park_timeout(dur: Duration) {
 /// (`thread::yield_now`) where a controller may switch threads.
 ///
 /// ```
-/// threading::std::thread::yield_now();
+/// threading::stdlib::thread::yield_now();
 /// ```
 #[track_caller]
 pub fn yield_now() {
@@ -213,7 +213,7 @@ pub fn yield_now() {
 /// ```
 /// use std::time::{Duration, Instant};
 /// let start = Instant::now();
-/// threading::std::thread::sleep(Duration::from_millis(5));
+/// threading::stdlib::thread::sleep(Duration::from_millis(5));
 /// assert!(start.elapsed() >= Duration::from_millis(5));
 /// ```
 #[track_caller]
@@ -344,14 +344,14 @@ fn spawn_failed(record: &ThreadInner) {
 /// cannot make a thread, as `std`'s does.
 ///
 /// ```
-/// let handle = threading::std::thread::spawn(|| "hello from a thread");
+/// let handle = threading::stdlib::thread::spawn(|| "hello from a thread");
 /// assert_eq!(handle.join().unwrap(), "hello from a thread");
 /// ```
 ///
 /// A panic in the thread comes back from `join` as `Err(payload)`:
 ///
 /// ```
-/// let handle = threading::std::thread::spawn(|| -> u8 { panic!("boom") });
+/// let handle = threading::stdlib::thread::spawn(|| -> u8 { panic!("boom") });
 /// let payload = handle.join().unwrap_err();
 /// assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
 /// ```
@@ -368,7 +368,7 @@ where
 /// thread.
 ///
 /// ```
-/// let h = threading::std::thread::spawn(|| 1);
+/// let h = threading::stdlib::thread::spawn(|| 1);
 /// assert_eq!(h.join().unwrap(), 1);
 /// ```
 pub struct JoinHandle<T> {
@@ -382,7 +382,7 @@ impl<T> JoinHandle<T> {
     /// A synchronisation point (`JoinHandle.join`) that parks where a controller sees it.
     ///
     /// ```
-    /// let h = threading::std::thread::spawn(|| 2 + 2);
+    /// let h = threading::stdlib::thread::spawn(|| 2 + 2);
     /// assert_eq!(h.join().unwrap(), 4);
     /// ```
     pub fn join(self) -> Result<T> {
@@ -395,7 +395,7 @@ impl<T> JoinHandle<T> {
     /// The thread's handle.
     ///
     /// ```
-    /// let h = threading::std::thread::spawn(|| {});
+    /// let h = threading::stdlib::thread::spawn(|| {});
     /// let _id = h.thread().id();
     /// h.join().unwrap();
     /// ```
@@ -407,9 +407,9 @@ impl<T> JoinHandle<T> {
     /// Whether the thread's body has finished.
     ///
     /// ```
-    /// let h = threading::std::thread::spawn(|| {});
+    /// let h = threading::stdlib::thread::spawn(|| {});
     /// while !h.is_finished() {
-    ///     threading::std::thread::yield_now();
+    ///     threading::stdlib::thread::yield_now();
     /// }
     /// h.join().unwrap();
     /// ```
@@ -427,10 +427,10 @@ impl<T> fmt::Debug for JoinHandle<T> {
 /// Thread configuration (`std::thread::Builder`): name and stack size.
 ///
 /// ```
-/// let h = threading::std::thread::Builder::new()
+/// let h = threading::stdlib::thread::Builder::new()
 ///     .name("sized".into())
 ///     .stack_size(256 * 1024)
-///     .spawn(|| threading::std::thread::current().name().map(String::from))
+///     .spawn(|| threading::stdlib::thread::current().name().map(String::from))
 ///     .unwrap();
 /// assert_eq!(h.join().unwrap().as_deref(), Some("sized"));
 /// ```
@@ -445,7 +445,7 @@ impl Builder {
     /// A builder with `std`'s defaults (unnamed, default stack size).
     ///
     /// ```
-    /// let _b = threading::std::thread::Builder::new();
+    /// let _b = threading::stdlib::thread::Builder::new();
     /// ```
     pub fn new() -> Builder {
         Builder::default()
@@ -454,7 +454,7 @@ impl Builder {
     /// Names the thread (shown in panic messages and by [`Thread::name`]).
     ///
     /// ```
-    /// let h = threading::std::thread::Builder::new().name("n".into()).spawn(|| {}).unwrap();
+    /// let h = threading::stdlib::thread::Builder::new().name("n".into()).spawn(|| {}).unwrap();
     /// assert_eq!(h.thread().name(), Some("n"));
     /// # h.join().unwrap();
     /// ```
@@ -466,7 +466,7 @@ impl Builder {
     /// The new thread's stack size in bytes.
     ///
     /// ```
-    /// let h = threading::std::thread::Builder::new().stack_size(1 << 20).spawn(|| {}).unwrap();
+    /// let h = threading::stdlib::thread::Builder::new().stack_size(1 << 20).spawn(|| {}).unwrap();
     /// h.join().unwrap();
     /// ```
     pub fn stack_size(mut self, size: usize) -> Builder {
@@ -477,7 +477,7 @@ impl Builder {
     /// Spawns the thread; `Err` if the OS cannot make one.
     ///
     /// ```
-    /// let h = threading::std::thread::Builder::new().spawn(|| 5).unwrap();
+    /// let h = threading::stdlib::thread::Builder::new().spawn(|| 5).unwrap();
     /// assert_eq!(h.join().unwrap(), 5);
     /// ```
     #[track_caller]
@@ -511,7 +511,7 @@ impl Builder {
     /// Spawns a scoped thread, which may borrow from outside the scope.
     ///
     /// ```
-    /// use threading::std::thread;
+    /// use threading::stdlib::thread;
     /// let total = 10;
     /// thread::scope(|s| {
     ///     let h = thread::Builder::new().name("scoped".into()).spawn_scoped(s, || total * 2).unwrap();
@@ -572,7 +572,7 @@ impl Builder {
 ///
 /// ```
 /// let mut count = 0;
-/// threading::std::thread::scope(|s| {
+/// threading::stdlib::thread::scope(|s| {
 ///     s.spawn(|| count += 1);
 /// });
 /// assert_eq!(count, 1);
@@ -588,7 +588,7 @@ impl<'scope> Scope<'scope, '_> {
     ///
     /// ```
     /// let v = vec![1, 2, 3];
-    /// let sum = threading::std::thread::scope(|s| {
+    /// let sum = threading::stdlib::thread::scope(|s| {
     ///     let h = s.spawn(|| v.iter().sum::<i32>());
     ///     h.join().unwrap()
     /// });
@@ -613,7 +613,7 @@ impl fmt::Debug for Scope<'_, '_> {
 /// An owned permission to join a scoped thread (`std::thread::ScopedJoinHandle`).
 ///
 /// ```
-/// threading::std::thread::scope(|s| {
+/// threading::stdlib::thread::scope(|s| {
 ///     let h = s.spawn(|| 3);
 ///     assert_eq!(h.join().unwrap(), 3);
 /// });
@@ -629,7 +629,7 @@ impl<T> ScopedJoinHandle<'_, T> {
     /// no longer makes the scope panic).
     ///
     /// ```
-    /// threading::std::thread::scope(|s| {
+    /// threading::stdlib::thread::scope(|s| {
     ///     let h = s.spawn(|| -> () { panic!("caught") });
     ///     assert!(h.join().is_err());
     /// });
@@ -643,7 +643,7 @@ impl<T> ScopedJoinHandle<'_, T> {
     /// The thread's handle.
     ///
     /// ```
-    /// threading::std::thread::scope(|s| {
+    /// threading::stdlib::thread::scope(|s| {
     ///     let h = s.spawn(|| {});
     ///     let _ = h.thread().id();
     /// });
@@ -656,10 +656,10 @@ impl<T> ScopedJoinHandle<'_, T> {
     /// Whether the thread's body has finished.
     ///
     /// ```
-    /// threading::std::thread::scope(|s| {
+    /// threading::stdlib::thread::scope(|s| {
     ///     let h = s.spawn(|| {});
     ///     while !h.is_finished() {
-    ///         threading::std::thread::yield_now();
+    ///         threading::stdlib::thread::yield_now();
     ///     }
     /// });
     /// ```
@@ -684,7 +684,7 @@ impl<T> fmt::Debug for ScopedJoinHandle<'_, T> {
 /// ```
 /// let mut a = vec![1, 2, 3];
 /// let mut x = 0;
-/// threading::std::thread::scope(|s| {
+/// threading::stdlib::thread::scope(|s| {
 ///     s.spawn(|| println!("first thread: a = {a:?}"));
 ///     s.spawn(|| x += a[0] + a[2]);
 /// });
