@@ -1337,3 +1337,66 @@ fn a_glob_import_of_threading_leaves_std_alone() {
     lock.acquire();
     lock.release().unwrap();
 }
+
+/// `notify_one` where two threads wait for the same state change: the second sleeps forever.
+fn notify_one_for_two(notify_all: bool) {
+    let pair = Arc::new((Mutex::new(false), Condvar::new()));
+    let waiters: Vec<_> = (0..2)
+        .map(|_| {
+            let pair = pair.clone();
+            thread::spawn(move || {
+                let (m, c) = &*pair;
+                drop(c.wait_while(m.lock().unwrap(), |go| !*go).unwrap());
+            })
+        })
+        .collect();
+    *pair.0.lock().unwrap() = true;
+    if notify_all {
+        pair.1.notify_all();
+    } else {
+        pair.1.notify_one();
+    }
+    for w in waiters {
+        w.join().unwrap();
+    }
+}
+
+#[test]
+fn notify_one_with_two_waiters_is_a_detected_deadlock() {
+    let _serial = serial();
+    let found = quietly(|| {
+        (1..=200).find(|&seed| controlled(seed, false, || notify_one_for_two(false)).deadlock.is_some())
+    });
+    assert!(found.is_some(), "no schedule in 200 left a waiter asleep");
+    for seed in 1..=100 {
+        let run = controlled(seed, false, || notify_one_for_two(true));
+        assert!(run.deadlock.is_none() && run.result.is_ok(), "seed {seed}");
+    }
+}
+
+/// `park` without a loop around it: right only if parks never return spuriously.
+fn park_once() -> bool {
+    let flag = Arc::new(AtomicBool::new(false));
+    let parked = thread::spawn({
+        let flag = flag.clone();
+        move || {
+            if !flag.load(Ordering::Acquire) {
+                thread::park();
+            }
+            flag.load(Ordering::Acquire)
+        }
+    });
+    flag.store(true, Ordering::Release);
+    parked.thread().unpark();
+    parked.join().unwrap()
+}
+
+#[test]
+fn injected_spurious_wakeups_catch_a_park_without_a_loop() {
+    let _serial = serial();
+    for seed in 1..=30 {
+        assert_eq!(controlled(seed, false, park_once).result.ok(), Some(true), "seed {seed}");
+    }
+    let caught = (1..=100).find(|&seed| controlled(seed, true, park_once).result.ok() == Some(false));
+    assert!(caught.is_some(), "no schedule in 100 woke the park spuriously");
+}
