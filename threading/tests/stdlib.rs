@@ -595,6 +595,11 @@ impl Scheduler for Recorder {
     fn point(&self, point: &Point<'_>) {
         self.0.lock().unwrap().push(point.operation);
     }
+
+    /// Yields and sleeps reach the scheduler's `sleep` (a controller's yield).
+    fn sleep(&self, _: Duration) {
+        self.0.lock().unwrap().push("Scheduler::sleep");
+    }
 }
 
 /// Touches every type, correctly synchronised; returns a checksum only a correct run gives.
@@ -702,6 +707,7 @@ fn every_operation_is_a_scheduling_point() {
         "AtomicUsize.load",
         "AtomicBool.store",
         "AtomicBool.load",
+        "Scheduler::sleep",
     ] {
         assert!(seen.contains(&op), "{op} never seen in {seen:?}");
     }

@@ -4,7 +4,9 @@
 // The rest of `std::hint`, unchanged (`spin_loop` below shadows std's).
 pub use std::hint::*;
 
-/// `std::hint::spin_loop`: signals a busy-wait, and is a synchronisation point (`hint::spin_loop`).
+/// `std::hint::spin_loop`: signals a busy-wait. Under a scheduler it is a synchronisation point
+/// (`hint::spin_loop`) followed by the scheduler's [`sleep`](crate::schedule::Scheduler::sleep)
+/// of zero, a yield to a controller, as [`thread::yield_now`](super::thread::yield_now) is.
 ///
 /// ```
 /// use threading::stdlib::sync::atomic::{AtomicBool, Ordering};
@@ -23,6 +25,9 @@ pub use std::hint::*;
 #[track_caller]
 #[inline]
 pub fn spin_loop() {
-    super::wait::point("hint::spin_loop", std::panic::Location::caller());
-    std::hint::spin_loop();
+    if !(crate::schedule::active()
+        && super::wait::yield_point("hint::spin_loop", std::panic::Location::caller()))
+    {
+        std::hint::spin_loop();
+    }
 }

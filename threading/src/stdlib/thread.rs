@@ -195,16 +195,19 @@ pub fn park_timeout(dur: Duration) {
     current().park(Some(dur), "thread::park_timeout");
 }
 
-/// Offers the processor to another thread (`std::thread::yield_now`); a synchronisation point
-/// (`thread::yield_now`) where a controller may switch threads.
+/// Offers the processor to another thread (`std::thread::yield_now`). Under a scheduler it is a
+/// synchronisation point (`thread::yield_now`, with a zero duration) followed by the
+/// scheduler's [`sleep`](crate::schedule::Scheduler::sleep) of zero, which a controller treats as
+/// a yield, as it does `sleep(0)`: a spin loop gives way to the thread it waits for.
 ///
 /// ```
 /// threading::stdlib::thread::yield_now();
 /// ```
 #[track_caller]
 pub fn yield_now() {
-    wait::point("thread::yield_now", Location::caller());
-    std::thread::yield_now();
+    if !(schedule::active() && wait::yield_point("thread::yield_now", Location::caller())) {
+        std::thread::yield_now();
+    }
 }
 
 /// Sleeps for `dur` (`std::thread::sleep`): [`threading::sleep`](crate::sleep), a

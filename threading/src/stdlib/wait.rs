@@ -16,6 +16,20 @@ pub(crate) fn point(operation: &'static str, site: &'static Location<'static>) {
     }
 }
 
+/// A yield (`thread::yield_now`, `hint::spin_loop`): a point, then the scheduler's
+/// [`sleep`](crate::schedule::Scheduler::sleep) of zero, which a controller treats as a yield (as
+/// it does `sleep(0)`), so a spin loop gives way. Returns false if no scheduler is installed.
+pub(crate) fn yield_point(operation: &'static str, site: &'static Location<'static>) -> bool {
+    match schedule::installed() {
+        Some(scheduler) => {
+            scheduler.point(&Point { duration: Some(Duration::ZERO), ..Point::new(operation, site) });
+            scheduler.sleep(Duration::ZERO);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Whether the installed scheduler makes the wait at `operation` end spuriously.
 pub(crate) fn spurious(operation: &'static str, site: &'static Location<'static>) -> bool {
     schedule::installed().is_some_and(|s| s.spurious_wakeup(&Point::new(operation, site)))
