@@ -60,6 +60,8 @@ pub mod schedule;
 mod semaphore;
 mod shutdown;
 mod sleep;
+#[cfg(not(loom))]
+pub mod stdlib;
 mod sys;
 mod thread;
 mod timer;

@@ -104,6 +104,16 @@ pub trait Scheduler: Send + Sync + 'static {
     fn thread_finished(&self, thread: &crate::Thread) {
         let _ = thread;
     }
+
+    /// A wait that `std` allows to end spuriously ([`Condvar::wait`](crate::stdlib::sync::Condvar::wait)
+    /// and its variants, [`thread::park`](crate::stdlib::thread::park)) is about to block at `point`:
+    /// return `true` to wake it at once without a notification, as `std` documents may happen.
+    /// The default never does; a controller that returns `true` on some runs catches an `if`
+    /// where a `while` belongs. Called only by the [`stdlib`](crate::stdlib) module's types.
+    fn spurious_wakeup(&self, point: &Point<'_>) -> bool {
+        let _ = point;
+        false
+    }
 }
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
