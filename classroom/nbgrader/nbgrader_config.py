@@ -23,6 +23,10 @@ c.ClearSolutions.end_solution_delimeter = "### END SOLUTION"
 # on their own outputs.
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
+# After an interrupt nbgrader waits this long for the cell's last output and fails the whole
+# notebook if it does not come (its default, 4 s, is less than the kernel's grace period
+# before it restarts a cell that blocks outside `threading`, on a busy machine).
+c.Execute.iopub_timeout = 30
 
 # The kernel every notebook names in its metadata (installed by `threadlab-kernel install`).
 c.Execute.kernel_name = "threadlab"
