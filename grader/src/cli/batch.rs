@@ -247,18 +247,16 @@ pub fn to_table(rows: &[Row]) -> String {
 
 /// A readable table of gradebook entries.
 pub fn table(entries: &[crate::cli::gradebook::Entry]) -> String {
-    let width = entries.iter().map(|r| r.submission.len()).max().unwrap_or(10).max(10);
     let several = entries.iter().any(|e| e.exercise != entries[0].exercise);
+    let name = |entry: &crate::cli::gradebook::Entry| {
+        if several { format!("{} [{}]", entry.submission, entry.exercise) } else { entry.submission.clone() }
+    };
+    let width = entries.iter().map(|r| name(r).chars().count()).max().unwrap_or(10).max(10);
     let mut out = format!("{:width$}  {:15} {:>8}  message\n", "submission", "verdict", "ms");
     for entry in entries {
         let ms = entry.duration_ms.map(|ms| ms.to_string()).unwrap_or_default();
         let message: String = entry.message.lines().next().unwrap_or_default().chars().take(100).collect();
-        let name = if several {
-            format!("{} [{}]", entry.submission, entry.exercise)
-        } else {
-            entry.submission.clone()
-        };
-        out.push_str(&format!("{name:width$}  {:15} {ms:>8}  {message}\n", entry.verdict));
+        out.push_str(&format!("{:width$}  {:15} {ms:>8}  {message}\n", name(entry), entry.verdict));
     }
     let passed = entries.iter().filter(|r| r.passed()).count();
     out.push_str(&format!("{passed} of {} passed\n", entries.len()));

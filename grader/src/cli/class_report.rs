@@ -46,7 +46,7 @@ fn colour(verdict: &str) -> &'static str {
     }
 }
 
-/// How many entries of each verdict, per exercise (exercises in the order first seen).
+/// How many entries of each verdict, per exercise (in the order of `exercise::all()`, others after).
 pub fn histograms(entries: &[Entry]) -> Vec<(String, BTreeMap<String, usize>)> {
     let mut out: Vec<(String, BTreeMap<String, usize>)> = Vec::new();
     for entry in entries {
@@ -59,6 +59,8 @@ pub fn histograms(entries: &[Entry]) -> Vec<(String, BTreeMap<String, usize>)> {
         };
         *out[index].1.entry(entry.verdict.clone()).or_default() += 1;
     }
+    let known = crate::core::exercise::all();
+    out.sort_by_key(|(exercise, _)| known.iter().position(|e| e.id == exercise).unwrap_or(known.len()));
     out
 }
 
