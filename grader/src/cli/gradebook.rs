@@ -3,8 +3,9 @@
 //! (`threadlab-grader merge`), and pivoted into a sheet with a column per exercise.
 //!
 //! CSV columns: `submission,exercise,verdict,score,runs,planned_runs,duration_ms,message,
-//! replay,report`. Fields are quoted as RFC 4180 says; the `report` column (the whole report
-//! text) has its newlines written as `\n` (and `\` as `\\`), so that a row stays one line.
+//! replay,report`. Fields are quoted as RFC 4180 says, and their newlines are written as `\n`
+//! (and `\` as `\\`), so that every row is exactly one line: a line cut short by a kill is
+//! the only thing a resume has to drop, and `wc -l`, `grep` and `tail -f` work on the book.
 
 use crate::cli::batch::Row;
 use serde::{Deserialize, Serialize};
@@ -179,17 +180,18 @@ fn number<T: ToString>(value: Option<T>) -> String {
 }
 
 fn csv_line(entry: &Entry) -> String {
+    let text = |t: &str| csv_field(&escape_lines(t));
     let fields = [
-        csv_field(&entry.submission),
-        csv_field(&entry.exercise),
-        csv_field(&entry.verdict),
+        text(&entry.submission),
+        text(&entry.exercise),
+        text(&entry.verdict),
         entry.score.to_string(),
         number(entry.runs),
         number(entry.planned_runs),
         number(entry.duration_ms),
-        csv_field(&entry.message),
-        csv_field(&entry.replay),
-        csv_field(&escape_lines(&entry.report)),
+        text(&entry.message),
+        text(&entry.replay),
+        text(&entry.report),
     ];
     format!("{}\n", fields.join(","))
 }
@@ -252,7 +254,7 @@ pub fn parse(text: &str, format: Format) -> Result<Vec<Entry>, String> {
                 return Err("not a gradebook: no `submission` and `verdict` columns".into());
             };
             let at = |record: &[String], index: Option<usize>| {
-                index.and_then(|i| record.get(i)).cloned().unwrap_or_default()
+                index.and_then(|i| record.get(i)).map(|f| unescape_lines(f)).unwrap_or_default()
             };
             let mut entries = Vec::new();
             for record in records {
@@ -270,7 +272,7 @@ pub fn parse(text: &str, format: Format) -> Result<Vec<Entry>, String> {
                     duration_ms: num("duration_ms").map(|n: usize| n as u64),
                     message: at(&record, column("message")),
                     replay: at(&record, column("replay")),
-                    report: unescape_lines(&at(&record, column("report"))),
+                    report: at(&record, column("report")),
                 });
             }
             Ok(entries)
@@ -445,9 +447,9 @@ mod tests {
     }
 
     #[test]
-    fn a_csv_row_is_one_line_apart_from_its_message() {
-        let mut e = entry("a.rs", "foobar", "pass");
-        e.message = "one line".into();
+    fn a_csv_row_is_one_line() {
+        let e = entry("a.rs", "foobar", "pass");
+        assert!(e.message.contains('\n') && e.report.contains('\n'));
         assert_eq!(csv_line(&e).lines().count(), 1);
     }
 
