@@ -12,7 +12,7 @@ use crate::cli::gradebook::Entry;
 use crate::core::exercise::Exercise;
 use crate::core::plan::Mode;
 use serde::{Deserialize, Serialize, Serializer};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 /// Points for a solution that passes the full check.
@@ -268,9 +268,4 @@ pub fn run(
     std::fs::write(results, outcome.to_json())
         .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
     Ok(outcome)
-}
-
-/// The folder of a Gradescope run (`$AUTOGRADER_ROOT`, default `/autograder`).
-pub fn autograder_root() -> PathBuf {
-    std::env::var_os("AUTOGRADER_ROOT").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/autograder"))
 }
