@@ -1,8 +1,10 @@
-//! The command line: `check`, `batch`, `replay`, `exercises`.
+//! The command line: `check`, `batch`, `replay`, `exercises`; the classroom commands
+//! (`gradescope`, `merge`, and `batch`'s run) are in [`class_command`](crate::cli::class_command).
 
 use crate::cli::batch;
+use crate::cli::class_command::{self, GradescopeArgs, MergeArgs};
 use crate::cli::grade::{self, Options};
-use crate::cli::load;
+use crate::cli::solutions;
 use crate::core::exercise::{self, Exercise};
 use crate::core::plan::Mode;
 use crate::core::report::Report;
@@ -36,14 +38,20 @@ pub enum Command {
     Replay(ReplayArgs),
     /// List the exercises with their skeletons.
     Exercises(ExercisesArgs),
+    /// Grade a Gradescope submission folder into results.json, one test per exercise.
+    Gradescope(GradescopeArgs),
+    /// Merge partial gradebooks (shards, resumed pieces) into one.
+    Merge(MergeArgs),
 }
 
 /// Options shared by the grading commands.
 #[derive(Debug, Args)]
 pub struct Grading {
-    /// The exercise: print-in-order (ordered-print), foobar, zero-even-odd.
+    /// The exercise: print-in-order (ordered-print), foobar, zero-even-odd. `batch` takes
+    /// several, or none for notebooks with a solution cell per exercise (nbgrader grade_id
+    /// `<exercise>_solution`).
     #[arg(long, short)]
-    pub exercise: String,
+    pub exercise: Vec<String>,
     /// Rounds over every start order and n (default: tuned per exercise for a verdict in
     /// under 3 s).
     #[arg(long)]
@@ -113,6 +121,18 @@ pub struct BatchArgs {
     /// Print the rows as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Keep the rows already in the --out gradebook (.csv or .jsonl) and grade only the rest.
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+    /// Grade only shard K of N (K from 0): every Nth submission of the sorted list.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<batch::Shard>,
+    /// Write the class on one page here (self-contained HTML).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Write a sheet with one row per submission and a column per exercise here (CSV).
+    #[arg(long, value_name = "FILE")]
+    pub sheet: Option<PathBuf>,
 }
 
 /// `replay`.
@@ -142,14 +162,14 @@ pub struct ExercisesArgs {
     pub json: bool,
 }
 
-fn find_exercise(id: &str) -> Result<&'static Exercise, String> {
+pub(crate) fn find_exercise(id: &str) -> Result<&'static Exercise, String> {
     exercise::find(id).ok_or_else(|| {
         let known: Vec<&str> = exercise::all().iter().map(|e| e.id).collect();
         format!("unknown exercise `{id}` (known: {})", known.join(", "))
     })
 }
 
-fn options(cli: &Cli, grading: &Grading) -> Options {
+pub(crate) fn options(cli: &Cli, grading: &Grading) -> Options {
     let mut options = Options {
         seed: grading.seed,
         repeat: grading.repeat,
@@ -220,8 +240,11 @@ fn execute(cli: &Cli) -> Result<i32, String> {
             Ok(0)
         }
         Command::Check(args) => {
-            let exercise = find_exercise(&args.grading.exercise)?;
-            let source = load::load(&args.submission).map_err(|e| e.to_string())?;
+            let exercise = match &args.grading.exercise[..] {
+                [one] => find_exercise(one)?,
+                _ => return Err("check grades one exercise: give one --exercise".into()),
+            };
+            let source = solutions::load_for(&args.submission, exercise).map_err(|e| e.to_string())?;
             let report =
                 grade::grade(exercise, &source, &options(cli, &args.grading)).map_err(|e| e.to_string())?;
             print_report(&report, args.json);
@@ -229,9 +252,9 @@ fn execute(cli: &Cli) -> Result<i32, String> {
         }
         Command::Replay(args) => {
             let exercise = find_exercise(&args.exercise)?;
-            let source = load::load(&args.submission).map_err(|e| e.to_string())?;
+            let source = solutions::load_for(&args.submission, exercise).map_err(|e| e.to_string())?;
             let grading = Grading {
-                exercise: args.exercise.clone(),
+                exercise: vec![args.exercise.clone()],
                 repeat: None,
                 seed: 0,
                 timeout: args.timeout,
@@ -244,31 +267,8 @@ fn execute(cli: &Cli) -> Result<i32, String> {
             print_report(&report, args.json);
             Ok(report.exit_code())
         }
-        Command::Batch(args) => {
-            let exercise = find_exercise(&args.grading.exercise)?;
-            let inputs = batch::inputs(&args.inputs);
-            if inputs.is_empty() {
-                return Err("no .rs or .ipynb submissions found".into());
-            }
-            let rows = batch::grade_all(exercise, &inputs, &options(cli, &args.grading), args.jobs);
-            if let Some(out) = &args.out {
-                let text = if out.extension().is_some_and(|e| e == "json") {
-                    serde_json::to_string_pretty(&rows).unwrap_or_default()
-                } else {
-                    batch::to_csv(&rows)
-                };
-                std::fs::write(out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-            }
-            if let Some(path) = &args.gradescope {
-                let text = serde_json::to_string_pretty(&batch::to_gradescope(&rows)).unwrap_or_default();
-                std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            }
-            if args.json {
-                println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
-            } else {
-                print!("{}", batch::to_table(&rows));
-            }
-            Ok(if rows.iter().all(batch::Row::passed) { 0 } else { 1 })
-        }
+        Command::Batch(args) => class_command::batch(cli, args),
+        Command::Gradescope(args) => class_command::gradescope(cli, args),
+        Command::Merge(args) => class_command::merge(args),
     }
 }

@@ -80,6 +80,17 @@ pub enum LoadError {
          (cell metadata `tags`), or mark them as nbgrader solution cells"
     )]
     NoSolution(String),
+    /// A notebook with solution cells per exercise (nbgrader `grade_id` `<exercise>_solution`)
+    /// has none for this exercise.
+    #[error("{path} has no solution cell for {exercise} (nbgrader grade_id `{grade_id}`)")]
+    NoExerciseSolution {
+        /// The path.
+        path: String,
+        /// The exercise id.
+        exercise: String,
+        /// The grade_id looked for.
+        grade_id: String,
+    },
     /// The submission is empty.
     #[error("{0} is empty")]
     Empty(String),
@@ -108,7 +119,7 @@ pub fn load(path: &str) -> Result<Source, LoadError> {
     Ok(source)
 }
 
-fn is_solution(cell: &Value) -> bool {
+pub(crate) fn is_solution(cell: &Value) -> bool {
     let metadata = &cell["metadata"];
     let tagged = metadata["tags"].as_array().is_some_and(|tags| tags.iter().any(|t| t == "solution"));
     tagged || metadata["nbgrader"]["solution"] == Value::Bool(true)
@@ -135,15 +146,21 @@ fn cell_lines(cell: &Value) -> Vec<String> {
 /// assert_eq!(source.label(2).as_deref(), Some("cell 2, line 2"));
 /// ```
 pub fn from_notebook(name: &str, json: &str) -> Result<Source, LoadError> {
-    let notebook: Value = serde_json::from_str(json)
-        .map_err(|e| LoadError::Notebook { path: name.into(), reason: e.to_string() })?;
-    let cells = notebook["cells"]
-        .as_array()
-        .ok_or_else(|| LoadError::Notebook { path: name.into(), reason: "no `cells` list".into() })?;
+    from_notebook_cells(name, json, &is_solution)
+}
+
+/// The cells of a notebook that `pick` chooses (code cells only), joined like
+/// [`from_notebook`]'s solution cells.
+pub(crate) fn from_notebook_cells(
+    name: &str,
+    json: &str,
+    pick: &dyn Fn(&Value) -> bool,
+) -> Result<Source, LoadError> {
+    let cells = notebook_cells(name, json)?;
     let mut text = String::new();
     let mut map = Vec::new();
     for (index, cell) in cells.iter().enumerate() {
-        if cell["cell_type"] != "code" || !is_solution(cell) {
+        if cell["cell_type"] != "code" || !pick(cell) {
             continue;
         }
         for (line_index, line) in cell_lines(cell).iter().enumerate() {
@@ -159,4 +176,14 @@ pub fn from_notebook(name: &str, json: &str) -> Result<Source, LoadError> {
         return Err(LoadError::NoSolution(name.into()));
     }
     Ok(Source { name: name.into(), text, lines: LineMap::Cells(map) })
+}
+
+/// A notebook's cells, parsed.
+pub(crate) fn notebook_cells(name: &str, json: &str) -> Result<Vec<Value>, LoadError> {
+    let mut notebook: Value = serde_json::from_str(json)
+        .map_err(|e| LoadError::Notebook { path: name.into(), reason: e.to_string() })?;
+    match notebook["cells"].take() {
+        Value::Array(cells) => Ok(cells),
+        _ => Err(LoadError::Notebook { path: name.into(), reason: "no `cells` list".into() }),
+    }
 }

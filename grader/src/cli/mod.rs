@@ -5,15 +5,24 @@
 //! against a cached runtime) → [`runner`] in a [`sandbox`] (the child runs the core) →
 //! [`grade`] (the verdict, judged in this process from the child's stream) and [`batch`]
 //! (a class at once). [`command`] is the `threadlab-grader` command line over all of it.
+//!
+//! For classrooms: [`solutions`] (a notebook's solution cell per exercise), [`gradebook`]
+//! (rows written as graded, resumed, merged), [`class_report`] (the class on one HTML page),
+//! [`gradescope`] (results.json), [`class_command`] (`batch`, `gradescope`, `merge`).
 
 pub mod batch;
 pub mod build;
+pub mod class_command;
+pub mod class_report;
 pub mod command;
 pub mod grade;
+pub mod gradebook;
+pub mod gradescope;
 pub mod load;
 pub mod policy;
 pub mod prepare;
 pub mod runner;
 pub mod sandbox;
+pub mod solutions;
 
 pub use command::{Cli, run};
