@@ -22,7 +22,7 @@ limit() {
 
 step "system packages and Python environment"
 scripts/setup-system.sh
-scripts/setup-python.sh >/dev/null
+venv="$(scripts/setup-python.sh | tail -n 1)"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -53,6 +53,15 @@ for solution in notebooks/solutions/*.rs; do
   exercise="$(basename "$solution" .rs | tr _ -)"
   limit 300 "$grader" check --exercise "$exercise" "$solution"
 done
+
+step "classroom: the Gradescope autograder zip, the Kubernetes manifest and the Dockerfiles, with the real tools"
+bash -n classroom/gradescope/setup.sh classroom/gradescope/run_autograder classroom/gradescope/make-autograder.sh
+zipdir="$(mktemp -d)"
+classroom/gradescope/make-autograder.sh "$zipdir/autograder.zip" print-in-order foobar zero-even-odd >/dev/null
+python3 -m zipfile -l "$zipdir/autograder.zip" | grep -q '^run_autograder '
+rm -rf "$zipdir"
+"$venv/bin/kubernetes-validate" --strict classroom/kubernetes/grade-class.yaml
+"$venv/bin/hadolint" classroom/containers/grader.Dockerfile classroom/containers/lab.Dockerfile
 
 step "kernel over jupyter_client: jupyter_kernel_test suite and protocol tests"
 limit 900 tests/kernel/run.sh

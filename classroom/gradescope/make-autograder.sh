@@ -34,5 +34,20 @@ for id in "$@"; do
 done
 
 rm -f "$out"
-(cd "$stage" && zip -q -r "$out" setup.sh run_autograder threadlab reference rust-version exercises)
+# Python's zipfile rather than zip(1), which a fresh machine may not have; it keeps each file's
+# mode, so Gradescope's unzip restores run_autograder's and setup.sh's exec bits.
+(cd "$stage" && python3 - "$out" setup.sh run_autograder threadlab reference rust-version exercises <<'PY'
+import os, sys, zipfile
+out, *tops = sys.argv[1:]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    for top in tops:
+        if not os.path.isdir(top):
+            archive.write(top)
+            continue
+        for root, dirs, files in os.walk(top):
+            dirs.sort()
+            for name in sorted(files):
+                archive.write(os.path.join(root, name))
+PY
+)
 echo "$out"
