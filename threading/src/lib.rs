@@ -38,6 +38,11 @@
 
 #[doc(hidden)]
 pub mod agent;
+// The runtime core (thread records, waiting, interrupts, the raw lock, the scheduling hook);
+// its modules keep their crate-root paths (`crate::registry`, `threading::schedule`).
+mod runtime;
+pub use runtime::schedule;
+use runtime::{interrupt, os, raw_lock, registry, sys, waiter};
 mod barrier;
 mod condition;
 mod current;
@@ -45,27 +50,20 @@ mod error;
 mod event;
 mod excepthook;
 pub mod futures;
-mod interrupt;
 mod local;
 mod lock;
 pub mod logging;
-mod os;
 #[cfg(feature = "process")]
 pub mod process;
 pub mod queue;
-mod raw_lock;
-mod registry;
 mod rlock;
-pub mod schedule;
 mod semaphore;
 mod shutdown;
 mod sleep;
 #[cfg(not(loom))]
 pub mod stdlib;
-mod sys;
 mod thread;
 mod timer;
-mod waiter;
 
 pub use barrier::Barrier;
 pub use condition::{Condition, ConditionGuard};

@@ -270,7 +270,7 @@ macro_rules! base_queue_tests {
                 let nb_msgs_w = nb_msgs / write_threads;
                 let when_exec_shutdown = nb_msgs_w / 2;
                 let parties = write_threads + read_threads + if immediate { join_threads } else { 0 };
-                let barrier = Arc::new(Barrier::new(parties));
+                let barrier = Arc::new(Barrier::new(parties).unwrap());
                 let ev_exec_shutdown = Arc::new(Event::new());
                 let res_puts = Arc::new(Mutex::new(Vec::new()));
                 let res_gets = Arc::new(Mutex::new(Vec::new()));
