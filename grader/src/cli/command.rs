@@ -61,11 +61,11 @@ pub struct Grading {
     pub seed: u64,
     /// Wall-clock limit of the run, seconds (stretched by the load average per CPU on a busy
     /// machine).
-    #[arg(long, default_value_t = 20.0)]
+    #[arg(long, default_value_t = grade::DEFAULT_TIMEOUT.as_secs_f64())]
     pub timeout: f64,
     /// Start no new run after this many seconds, once every start order and n had three
     /// rounds and at least 300 runs were made (0: the whole plan; ignored with --repeat).
-    #[arg(long, default_value_t = 2.0)]
+    #[arg(long, default_value_t = crate::core::plan::DEFAULT_BUDGET_MS as f64 / 1000.0)]
     pub budget: f64,
     /// Force a scheduling mode (default: controlled if the code synchronises only through
     /// threading, chaos otherwise).
@@ -147,7 +147,7 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub schedule: String,
     /// Wall-clock limit, seconds.
-    #[arg(long, default_value_t = 20.0)]
+    #[arg(long, default_value_t = grade::DEFAULT_TIMEOUT.as_secs_f64())]
     pub timeout: f64,
     /// Print one JSON object.
     #[arg(long)]

@@ -23,6 +23,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 
+/// The run stage's wall-clock limit by default (`--timeout`).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// How to grade.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -55,7 +58,7 @@ impl Default for Options {
         Options {
             seed: 1,
             repeat: None,
-            timeout: Duration::from_secs(20),
+            timeout: DEFAULT_TIMEOUT,
             mode: None,
             replay: None,
             cache: build::default_cache(),
@@ -63,7 +66,7 @@ impl Default for Options {
             seccomp: true,
             output_limit: 1 << 20,
             limits: sandbox::ResourceLimits::default(),
-            budget_ms: Some(2_000),
+            budget_ms: Some(crate::core::plan::DEFAULT_BUDGET_MS),
         }
     }
 }

@@ -58,7 +58,7 @@ impl Default for CheckOptions {
             repeat: None,
             limits: RunLimits::default(),
             print: true,
-            budget_ms: Some(2_000),
+            budget_ms: Some(crate::core::plan::DEFAULT_BUDGET_MS),
         }
     }
 }

@@ -102,6 +102,10 @@ pub struct PlanOptions {
     pub repeat: Option<usize>,
 }
 
+/// The time budget of a whole plan by default, in milliseconds (the command line's
+/// `--budget`, the notebook check's `budget_ms`).
+pub const DEFAULT_BUDGET_MS: u64 = 2_000;
+
 /// Runs each exercise gets by default, per mode: enough for PCT to find depth-2 ordering
 /// bugs with high probability, few enough for a verdict in well under three seconds.
 pub fn default_runs(mode: Mode) -> usize {

@@ -23,13 +23,22 @@ fn limits() -> ControllerLimits {
     RunLimits::default().controller(0)
 }
 
-/// Runs `body` under `strategy`.
+/// Runs `body` under `strategy`. Tasks of an aborted run unwind with `KeyboardInterrupt` by
+/// design: that is no failure worth printing, anything else is.
 fn controlled<R>(
     strategy: impl Strategy + 'static,
     limits: ControllerLimits,
     body: impl FnOnce() -> R,
 ) -> (Option<R>, ControlOutcome) {
-    Controller::new(Box::new(strategy), limits).run(body)
+    let previous = threading::get_excepthook();
+    threading::set_excepthook(|args| {
+        if args.exc_type != "KeyboardInterrupt" {
+            eprintln!("exception in a test thread: {}: {}", args.exc_type, args.exc_value);
+        }
+    });
+    let result = Controller::new(Box::new(strategy), limits).run(body);
+    threading::restore_excepthook(previous);
+    result
 }
 
 /// Starts one `threading` thread per closure and joins them all.
