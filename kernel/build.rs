@@ -3,9 +3,9 @@
 //!
 //! Each crate's `Cargo.toml` is rewritten to stand alone: values inherited from the workspace are
 //! filled in, path dependencies on other bundled crates point to their sibling folder, and what a
-//! cell never needs (dev-dependencies, loom, lints, benches) is dropped. The generated
-//! `bundle.rs` lists every file with `include_bytes!` and a content hash that names the folder the
-//! kernel unpacks them to.
+//! cell never needs (dev-dependencies, loom, benches) is dropped; the lints stay, since they
+//! declare the crate's own cfgs. The generated `bundle.rs` lists every file with `include_bytes!`
+//! and a content hash that names the folder the kernel unpacks them to.
 
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -121,8 +121,16 @@ fn standalone_manifest(
         .map(str::to_owned)
         .unwrap_or_else(|| name.replace('-', "_"));
 
-    for key in ["dev-dependencies", "lints", "bench", "test", "example", "workspace", "profile"] {
+    for key in ["dev-dependencies", "bench", "test", "example", "workspace", "profile"] {
         manifest.remove(key);
+    }
+    // The lints stay: they declare the crate's own cfgs (`check-cfg = ['cfg(loom)']`), without
+    // which rustc warns about every `#[cfg(loom)]`.
+    if manifest.get("lints").is_some_and(is_inherited) {
+        match ws.get("lints") {
+            Some(lints) => manifest.insert("lints".into(), lints.clone()),
+            None => manifest.remove("lints"),
+        };
     }
     for key in ["dependencies", "build-dependencies"] {
         if let Some(Value::Table(deps)) = manifest.get_mut(key) {

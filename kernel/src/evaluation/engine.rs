@@ -14,7 +14,7 @@ use crate::protocol::{byte_to_cursor, cursor_to_byte};
 use crate::transport::Outbox;
 use crate::transport::wire::Message;
 use crossbeam_channel::Receiver;
-use evcxr::{CommandContext, EvalCallbacks, EvalOutputs};
+use evcxr::{CommandContext, DropReason, DroppedVariable, EvalCallbacks, EvalOutputs};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -78,18 +78,19 @@ enum IdleWork {
     WarmAnalyzer,
 }
 
-/// Cell code rust-analyzer analyses while the kernel is idle (a completion request at its end):
-/// evcxr asks it for the type of every `let` of a cell, and the first such question otherwise
-/// costs seconds (loading the workspace, resolving names in the standard library and the
-/// bundled crates, inferring their types). Cells with no `let` never ask.
+/// Cell code rust-analyzer analyses while the kernel is idle (every name and type in it):
+/// completions and inspections ask it, and the first question otherwise costs seconds (loading
+/// the workspace, resolving names in the standard library and the bundled crates, inferring
+/// their types). Cells never ask it: evcxr learns their variables' types from rustc.
 const ANALYZER_WARM_UP: &str = "let numbers = vec![1, 2, 3];\n\
     let text = String::from(\"warm\");\n\
-    let shared = std::sync::Arc::new(std::sync::Mutex::new(numbers));\n";
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(numbers));\n\
+    let total: i32 = shared.lock().unwrap().iter().sum();\n";
 
 /// The same for the bundled `threading` crate, once it is loaded.
 const ANALYZER_WARM_UP_THREADING: &str = "let lock = threading::Lock::new();\n\
-    let worker = threading::Thread::new(move || { let _ = (&shared, &lock, &text); });\n\
-    worker.";
+    let worker = threading::Thread::new(move || { let _ = (&shared, &lock, &text, total); });\n\
+    let name = worker.name();\n";
 
 /// Names that need the bundled crates: the crate, and the helpers imported into every cell.
 const BUNDLE_NAMES: &[&str] = &["threading", "input", "clear_output"];
@@ -214,6 +215,14 @@ impl Engine {
         if bundled && let Err(error) = ctx.execute(":offline 0") {
             tracing::warn!("could not leave offline mode: {error}");
         }
+        // Variable types from rustc: a cell with `let` never waits for rust-analyzer, and a
+        // closure or a borrowing value does not stop the cell (see `DroppedVariable`).
+        ctx.set_variable_types_from_rustc(true);
+        // `:opt` then changes how cells are built, not the dependencies (rebuilding all of them
+        // took seconds).
+        if let Err(error) = ctx.set_dependency_opt_level(&crate::environment::cell_opt_level()) {
+            tracing::warn!("could not pin the dependencies' optimisation level: {error}");
+        }
         // Lines evcxr could not attribute (when the side channel is missing) are still output.
         for (receiver, stream) in [(outputs.stdout, Stream::Stdout), (outputs.stderr, Stream::Stderr)] {
             let router = setup.router.clone();
@@ -264,11 +273,11 @@ impl Engine {
         let code = if self.bundle_loaded {
             format!("{ANALYZER_WARM_UP}{ANALYZER_WARM_UP_THREADING}")
         } else {
-            format!("{ANALYZER_WARM_UP}shared.")
+            ANALYZER_WARM_UP.to_owned()
         };
-        // On a thread of rust-analyzer's own, so that cells that need no analysis run meanwhile
-        // (see `finish_warm_up` for those that do).
-        match self.ctx.analyse_in_background(&code, code.len()) {
+        // On a thread of rust-analyzer's own, so that cells run meanwhile (see `finish_warm_up`
+        // for the requests that ask it).
+        match self.ctx.analyse_in_background(&code) {
             Ok(analysis) => self.warming = Some(analysis),
             Err(error) => tracing::debug!("rust-analyzer's warm-up did not start: {error}"),
         }
@@ -453,9 +462,6 @@ impl Engine {
         }
         self.load_bundle_if_named(code);
         self.add_named_crates(code);
-        if cell::declares_variables(code) {
-            self.finish_warm_up();
-        }
         let cell = self.begin(origin);
         let _ = self.setup.agent.take_panic();
         self.setup.interrupter.begin(cell);
@@ -665,6 +671,9 @@ fn command_outputs(outputs: &EvalOutputs) -> Vec<(String, Value)> {
             .collect();
         extra.push(("display_data".to_owned(), json!({ "data": data, "metadata": {}, "transient": {} })));
     }
+    if let Some(note) = dropped_note(&outputs.dropped_variables) {
+        extra.push(("stream".to_owned(), json!({ "name": "stdout", "text": note })));
+    }
     if let Some(timing) = outputs.timing {
         extra.push((
             "stream".to_owned(),
@@ -672,6 +681,31 @@ fn command_outputs(outputs: &EvalOutputs) -> Vec<(String, Value)> {
         ));
     }
     extra
+}
+
+/// The one line that says which variables of a cell were dropped at its end instead of kept.
+fn dropped_note(dropped: &[DroppedVariable]) -> Option<String> {
+    if dropped.is_empty() {
+        return None;
+    }
+    let why: Vec<String> = dropped
+        .iter()
+        .map(|variable| {
+            let name = &variable.name;
+            match variable.reason {
+                DropReason::BorrowsCellValue => format!("`{name}` borrows a value that ends with the cell"),
+                DropReason::UnnameableType => format!("the type of `{name}` has no name later cells can use"),
+                DropReason::PrivateType => format!("the type of `{name}` is private to its crate"),
+                DropReason::NotBoxable => format!("`{name}` does not fit in a `Box<dyn ...>`"),
+            }
+        })
+        .collect();
+    let names: Vec<String> = dropped.iter().map(|v| format!("`{}`", v.name)).collect();
+    Some(format!(
+        "note: {} dropped at the end of this cell, not kept for later cells: {}\n",
+        names.join(", "),
+        why.join("; ")
+    ))
 }
 
 /// The request code runs for: a cell's own, or a `user_expressions` probe made from it.
