@@ -11,10 +11,14 @@ Rows (median of ROUNDS runs, each kernel in turn so both see the same machine lo
   * the same after a pause of PAUSE seconds, as when a reader runs a notebook's cells;
   * first cell with a `let`: the same two rows for a cell that defines a `threading` variable
     (evcxr asks rust-analyzer for its type: the first such question loads rust-analyzer's
-    analysis, which threadlab-kernel otherwise does while idle), after LET_PAUSE seconds.
+    analysis; threadlab-kernel asks rustc), after LET_PAUSE seconds;
+  * first `let` after warm cells: `let v = vec![1, 2, 3]; v.len()` in the kernel that just ran
+    the warm cells;
+  * `:opt 0` as the very first cell of a fresh kernel.
 
-Usage: python kernel/bench.py --threadlab BIN --evcxr BIN --bundle DIR [--rounds N] [--markdown FILE]
-(kernel/bench.sh installs evcxr_jupyter and calls this).
+Usage: python kernel/bench.py --threadlab BIN [--evcxr BIN --bundle DIR] [--rounds N] [--markdown FILE]
+(kernel/bench.sh installs evcxr_jupyter and calls this; without --evcxr only threadlab-kernel is
+measured and the table has its column alone).
 """
 from __future__ import annotations
 
@@ -36,6 +40,7 @@ from jupyter_client.manager import KernelManager
 WARM = 5
 PAUSE = 5
 LET_PAUSE = 10
+LET_AFTER_WARM = "let v = vec![1, 2, 3];\nv.len()"
 
 
 def write_kernelspec(root: Path, name: str, argv: list[str]) -> None:
@@ -97,6 +102,7 @@ def measure(name: str, threading_cell: str, let_cell: str) -> dict[str, float]:
         run_cell(kc, "6 * 7")
         first = time.monotonic() - started
         warm = statistics.median(run_cell(kc, "6 * 7")[0] for _ in range(WARM))
+        let_warm = run_cell(kc, LET_AFTER_WARM)[0]
         # Like for like: both kernels with the crate in use (evcxr_jupyter gets it by `:dep`), so
         # both link every cell against it.
         run_cell(kc, threading_cell)
@@ -107,12 +113,22 @@ def measure(name: str, threading_cell: str, let_cell: str) -> dict[str, float]:
     return {
         "start": first,
         "warm": warm,
+        "let_warm": let_warm,
         "warm_loaded": warm_loaded,
         "threading": first_cell(name, threading_cell, pause=0),
         "paused": first_cell(name, threading_cell, pause=PAUSE),
         "let": first_cell(name, let_cell, pause=0),
         "let_paused": first_cell(name, let_cell, pause=LET_PAUSE),
+        "opt0": very_first_cell(name, ":opt 0"),
     }
+
+
+def very_first_cell(name: str, cell: str) -> float:
+    km, kc, _ = start(name)
+    try:
+        return run_cell(kc, cell)[0]
+    finally:
+        stop(km, kc)
 
 
 def first_cell(name: str, cell: str, pause: float) -> float:
@@ -128,15 +144,16 @@ def first_cell(name: str, cell: str, pause: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threadlab", required=True)
-    parser.add_argument("--evcxr", required=True)
-    parser.add_argument("--bundle", required=True, help="the unpacked threading crate folder")
+    parser.add_argument("--evcxr", help="evcxr_jupyter's binary (omit to measure threadlab-kernel alone)")
+    parser.add_argument("--bundle", help="the unpacked threading crate folder (with --evcxr)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--markdown", help="write the table to this file")
     args = parser.parse_args()
 
     specs = Path(tempfile.mkdtemp(prefix="threadlab-bench-"))
     write_kernelspec(specs, "bench-threadlab", [args.threadlab, "run", "--connection-file", "{connection_file}"])
-    write_kernelspec(specs, "bench-evcxr", [args.evcxr, "--control_file", "{connection_file}"])
+    if args.evcxr:
+        write_kernelspec(specs, "bench-evcxr", [args.evcxr, "--control_file", "{connection_file}"])
     os.environ["JUPYTER_PATH"] = str(specs)
 
     cell = "threading::current_thread().name()"
@@ -145,10 +162,10 @@ def main() -> int:
     results: dict[str, list[dict[str, float]]] = {"threadlab": [], "evcxr": []}
     try:
         for round_ in range(1, args.rounds + 1):
-            for kernel, name, threading_cell, let_threading_cell in [
-                ("threadlab", "bench-threadlab", cell, let_cell),
-                ("evcxr", "bench-evcxr", dep + cell, dep + let_cell),
-            ]:
+            kernels = [("threadlab", "bench-threadlab", cell, let_cell)]
+            if args.evcxr:
+                kernels.append(("evcxr", "bench-evcxr", dep + cell, dep + let_cell))
+            for kernel, name, threading_cell, let_threading_cell in kernels:
                 row = measure(name, threading_cell, let_threading_cell)
                 results[kernel].append(row)
                 print(f"round {round_} {kernel:9}: " + ", ".join(f"{k} {v:.2f}s" for k, v in row.items()), flush=True)
@@ -158,20 +175,28 @@ def main() -> int:
     rows = [
         ("kernel start -> first result (`6 * 7`)", "start"),
         ("warm cell `6 * 7` (evcxr_jupyter with no dependency)", "warm"),
+        ("first `let` cell after warm cells (`let v = vec![1, 2, 3]; v.len()`)", "let_warm"),
         ("warm cell `6 * 7`, both kernels using `threading`", "warm_loaded"),
         ("first cell using `threading` in a fresh kernel", "threading"),
         (f"the same, {PAUSE} s after the kernel's first cell", "paused"),
         ("first cell with a `let` of a `threading` value, fresh kernel", "let"),
         (f"the same, {LET_PAUSE} s after the kernel's first cell", "let_paused"),
+        ("`:opt 0` as the first cell of a fresh kernel", "opt0"),
     ]
-    table = [
-        "| measurement | threadlab-kernel | evcxr_jupyter 0.22 | threadlab / evcxr |",
-        "| --- | ---: | ---: | ---: |",
-    ]
+    if args.evcxr:
+        table = [
+            "| measurement | threadlab-kernel | evcxr_jupyter 0.22 | threadlab / evcxr |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+    else:
+        table = ["| measurement | threadlab-kernel |", "| --- | ---: |"]
     for label, key in rows:
         ours = statistics.median(r[key] for r in results["threadlab"])
-        theirs = statistics.median(r[key] for r in results["evcxr"])
-        table.append(f"| {label} | {ours:.2f} s | {theirs:.2f} s | {ours / theirs:.2f} |")
+        if args.evcxr:
+            theirs = statistics.median(r[key] for r in results["evcxr"])
+            table.append(f"| {label} | {ours:.2f} s | {theirs:.2f} s | {ours / theirs:.2f} |")
+        else:
+            table.append(f"| {label} | {ours:.2f} s |")
     load = os.getloadavg()
     context = (
         f"Median of {args.rounds} rounds (warm cell: median of {WARM} cells per round), kernels "

@@ -3,8 +3,15 @@
 # table into kernel/BENCHMARKS.md. evcxr_jupyter is installed with `cargo install` into
 # ~/.cache/threadlab/evcxr_jupyter (outside the repo) the first time.
 #
-# Usage: kernel/bench.sh [--rounds N]
+# Usage: kernel/bench.sh [--threadlab-only] [--rounds N]
+#   --threadlab-only: measure threadlab-kernel alone (no evcxr_jupyter install, ~20 min cold on
+#   2 cores); the table in BENCHMARKS.md then has its column only.
 set -euo pipefail
+only=""
+if [ "${1:-}" = "--threadlab-only" ]; then
+  only=1
+  shift
+fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 source scripts/env.sh
@@ -13,7 +20,7 @@ cargo build --release -p threadlab-kernel
 kernel="$CARGO_TARGET_DIR/release/threadlab-kernel"
 
 evcxr_root="$THREADLAB_CACHE/evcxr_jupyter"
-if [ ! -x "$evcxr_root/bin/evcxr_jupyter" ]; then
+if [ -z "$only" ] && [ ! -x "$evcxr_root/bin/evcxr_jupyter" ]; then
   echo "==> cargo install evcxr_jupyter 0.22.0 into $evcxr_root (once)"
   env -u CARGO_TARGET_DIR cargo install evcxr_jupyter --version 0.22.0 --locked \
     --root "$evcxr_root" --target-dir "$evcxr_root/target"
@@ -24,8 +31,11 @@ venv="$(scripts/setup-python.sh | tail -n 1)"
 bundle="$("$kernel" bundle-dir)/threading"
 
 table="$(mktemp)"
-"$venv/bin/python" kernel/bench.py --threadlab "$kernel" --evcxr "$evcxr_root/bin/evcxr_jupyter" \
-  --bundle "$bundle" --markdown "$table" "$@"
+evcxr_args=()
+if [ -z "$only" ]; then
+  evcxr_args=(--evcxr "$evcxr_root/bin/evcxr_jupyter" --bundle "$bundle")
+fi
+"$venv/bin/python" kernel/bench.py --threadlab "$kernel" "${evcxr_args[@]}" --markdown "$table" "$@"
 
 # Replace the table between the markers in BENCHMARKS.md.
 python3 - "$table" kernel/BENCHMARKS.md <<'PY'

@@ -3,20 +3,18 @@
 //!
 //! Each crate's `Cargo.toml` is rewritten to stand alone: values inherited from the workspace are
 //! filled in, path dependencies on other bundled crates point to their sibling folder, and what a
-//! cell never needs (dev-dependencies, loom, lints, benches) is dropped. The generated
-//! `bundle.rs` lists every file with `include_bytes!` and a content hash that names the folder the
-//! kernel unpacks them to.
+//! cell never needs (dev-dependencies, loom, benches) is dropped; the lints stay, since they
+//! declare the crate's own cfgs. The generated `bundle.rs` lists every file with `include_bytes!`
+//! and a content hash that names the folder the kernel unpacks them to.
 
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
-/// The bundled crates: (folder in the workspace, options added to the cells' dependency line,
-/// whether every cell gets it from the start or only once a cell names it). Adding a crate is one
-/// line here.
-const BUNDLED: &[(&str, &str, bool)] =
-    &[("threading", "", true), ("grader", "default-features = false", true)];
+/// The bundled crates, which every cell gets: (folder in the workspace, options added to the
+/// cells' dependency line). Adding a crate is one line here.
+const BUNDLED: &[(&str, &str)] = &[("threading", ""), ("grader", "default-features = false")];
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
@@ -30,11 +28,11 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let mut hasher = Sha256::new();
     let mut code = String::from("pub(crate) static CRATES: &[BundledCrate] = &[\n");
-    for (folder, options, eager) in BUNDLED {
+    for (folder, options) in BUNDLED {
         let crate_dir = workspace.join(folder);
         println!("cargo:rerun-if-changed=../{folder}/Cargo.toml");
         println!("cargo:rerun-if-changed=../{folder}/src");
-        let (name, lib, manifest) = standalone_manifest(&crate_dir, &workspace, &workspace_toml);
+        let (name, manifest) = standalone_manifest(&crate_dir, &workspace, &workspace_toml);
         let manifest_path = out_dir.join(format!("{folder}.Cargo.toml"));
         std::fs::write(&manifest_path, &manifest).unwrap();
 
@@ -49,7 +47,7 @@ fn main() {
 
         writeln!(
             code,
-            "    BundledCrate {{ folder: {folder:?}, name: {name:?}, lib: {lib:?}, options: {options:?}, eager: {eager}, files: &["
+            "    BundledCrate {{ folder: {folder:?}, name: {name:?}, options: {options:?}, files: &["
         )
         .unwrap();
         for (relative, path) in &files {
@@ -85,12 +83,8 @@ fn collect(dir: &Path, relative: &str, files: &mut Vec<(String, PathBuf)>) {
     }
 }
 
-/// Returns the package name, the library name and a `Cargo.toml` that builds outside the workspace.
-fn standalone_manifest(
-    crate_dir: &Path,
-    workspace: &Path,
-    workspace_toml: &Table,
-) -> (String, String, String) {
+/// Returns the package name and a `Cargo.toml` that builds outside the workspace.
+fn standalone_manifest(crate_dir: &Path, workspace: &Path, workspace_toml: &Table) -> (String, String) {
     let mut manifest = read_toml(&crate_dir.join("Cargo.toml"));
     let ws = workspace_toml.get("workspace").and_then(Value::as_table).cloned().unwrap_or_default();
     let ws_package = ws.get("package").and_then(Value::as_table).cloned().unwrap_or_default();
@@ -114,15 +108,17 @@ fn standalone_manifest(
     package.insert("autoexamples".into(), Value::Boolean(false));
     package.insert("publish".into(), Value::Boolean(false));
     let name = package["name"].as_str().unwrap().to_owned();
-    let lib = manifest
-        .get("lib")
-        .and_then(|l| l.get("name"))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .unwrap_or_else(|| name.replace('-', "_"));
 
-    for key in ["dev-dependencies", "lints", "bench", "test", "example", "workspace", "profile"] {
+    for key in ["dev-dependencies", "bench", "test", "example", "workspace", "profile"] {
         manifest.remove(key);
+    }
+    // The lints stay: they declare the crate's own cfgs (`check-cfg = ['cfg(loom)']`), without
+    // which rustc warns about every `#[cfg(loom)]`.
+    if manifest.get("lints").is_some_and(is_inherited) {
+        match ws.get("lints") {
+            Some(lints) => manifest.insert("lints".into(), lints.clone()),
+            None => manifest.remove("lints"),
+        };
     }
     for key in ["dependencies", "build-dependencies"] {
         if let Some(Value::Table(deps)) = manifest.get_mut(key) {
@@ -151,7 +147,7 @@ fn standalone_manifest(
         crate_dir.file_name().unwrap().to_string_lossy(),
         toml::to_string(&manifest).unwrap()
     );
-    (name, lib, text)
+    (name, text)
 }
 
 fn is_inherited(value: &Value) -> bool {
@@ -193,7 +189,7 @@ fn fix_dependencies(deps: &mut Table, ws_deps: &Table, crate_dir: &Path, workspa
             let target = base_dir.join(&path).canonicalize().unwrap();
             let folder = BUNDLED
                 .iter()
-                .find(|(folder, _, _)| {
+                .find(|(folder, _)| {
                     workspace.join(folder).canonicalize().ok().as_deref() == Some(target.as_path())
                 })
                 .unwrap_or_else(|| {

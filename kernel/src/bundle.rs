@@ -14,12 +14,8 @@ pub(crate) struct BundledCrate {
     pub(crate) folder: &'static str,
     /// Its package name.
     pub(crate) name: &'static str,
-    /// Its library name, as cells write it (`threadlab_grader`).
-    pub(crate) lib: &'static str,
     /// Extra options for the cells' dependency line, e.g. `default-features = false`.
     pub(crate) options: &'static str,
-    /// Whether every cell gets it from the start (else once a cell names it).
-    pub(crate) eager: bool,
     /// Its files: path relative to the crate folder, contents.
     pub(crate) files: &'static [(&'static str, &'static [u8])],
 }
@@ -87,19 +83,14 @@ impl Bundle {
         CRATES.iter().find(|c| c.name == name).map(|c| self.root.join(c.folder))
     }
 
-    /// The crates every cell gets from the start: (package name, Cargo.toml configuration).
-    pub fn eager_deps(&self) -> Vec<(&'static str, String)> {
-        CRATES.iter().filter(|c| c.eager).map(|c| (c.name, self.dep_config(c))).collect()
+    /// The crates every cell gets: (package name, Cargo.toml configuration).
+    pub fn deps(&self) -> Vec<(&'static str, String)> {
+        CRATES.iter().map(|c| (c.name, self.dep_config(c))).collect()
     }
 
-    /// `:dep` lines for the crates every cell gets from the start.
-    pub fn eager_dep_commands(&self) -> String {
-        CRATES.iter().filter(|c| c.eager).map(|c| self.dep_command(c)).collect()
-    }
-
-    /// The crates added when a cell first names them: (library name, `:dep` line).
-    pub fn lazy_crates(&self) -> Vec<(&'static str, String)> {
-        CRATES.iter().filter(|c| !c.eager).map(|c| (c.lib, self.dep_command(c))).collect()
+    /// `:dep` lines for the crates every cell gets.
+    pub fn dep_commands(&self) -> String {
+        CRATES.iter().map(|c| self.dep_command(c)).collect()
     }
 
     fn dep_command(&self, krate: &BundledCrate) -> String {

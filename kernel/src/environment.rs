@@ -101,7 +101,7 @@ impl EvcxrConfig {
     /// `:offline` changes it afterwards).
     pub fn write(&self, offline: bool) -> Result<(), KernelError> {
         std::fs::create_dir_all(&self.dir).map_err(|e| KernelError::io(&self.dir, e))?;
-        let opt_level = std::env::var("THREADLAB_OPT").unwrap_or_else(|_| "1".to_owned());
+        let opt_level = cell_opt_level();
         // Dependencies are linked as shared libraries so every cell sees the same `threading`
         // statics (its thread registry, interrupt flags) rather than a copy per cell.
         let config = format!(
@@ -112,6 +112,12 @@ impl EvcxrConfig {
         let path = self.dir.join("evcxr.toml");
         std::fs::write(&path, config).map_err(|e| KernelError::io(&path, e))
     }
+}
+
+/// The optimisation level cells start with (`THREADLAB_OPT`, default 1); dependencies stay at
+/// it whatever `:opt` a cell sets.
+pub fn cell_opt_level() -> String {
+    std::env::var("THREADLAB_OPT").unwrap_or_else(|_| "1".to_owned())
 }
 
 fn rustc_version() -> String {

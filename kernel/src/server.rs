@@ -6,12 +6,13 @@
 
 use crate::environment::Environment;
 use crate::error::KernelError;
+use crate::evaluation::Payload;
 use crate::evaluation::agent::AgentLink;
 use crate::evaluation::interrupt::{GRACE, Interrupter};
 use crate::evaluation::{self, Evaluator, ExecuteJob, Job, output};
 use crate::protocol::history::History;
 use crate::protocol::is_complete::{Completeness, is_complete};
-use crate::protocol::{self, Request, Session, error_content};
+use crate::protocol::{self, Request, Session, error_content, outputs};
 use crate::transport::wire::Message;
 use crate::transport::{self, Channels, Outbox};
 use serde_json::{Value, json};
@@ -246,14 +247,28 @@ impl Kernel {
                 }
                 failed = Some(outcome.error.is_some() && execute.stop_on_error);
                 match outcome.error {
-                    None => json!({
-                        "status": "ok",
-                        "execution_count": count,
-                        "payload": outcome.payload,
-                        "user_expressions": outcome.user_expressions,
-                    }),
+                    None => {
+                        let payload: Vec<Value> = outcome
+                            .payload
+                            .iter()
+                            .map(|payload| match payload {
+                                Payload::Page { plain, html } => outputs::page(plain, html),
+                            })
+                            .collect();
+                        let user_expressions: serde_json::Map<String, Value> = outcome
+                            .user_expressions
+                            .iter()
+                            .map(|(name, result)| (name.clone(), outputs::user_expression(result)))
+                            .collect();
+                        json!({
+                            "status": "ok",
+                            "execution_count": count,
+                            "payload": payload,
+                            "user_expressions": user_expressions,
+                        })
+                    }
                     Some(error) => {
-                        let mut content = error_content(&error.ename, &error.evalue, &error.traceback);
+                        let mut content = outputs::error(&error);
                         content["execution_count"] = json!(count);
                         content["payload"] = json!([]);
                         content["user_expressions"] = json!({});

@@ -356,8 +356,26 @@ def test_stdin_input_request(kernel):
 # --- interrupts ---------------------------------------------------------------------------
 
 
-def interrupt_after(kernel: Kernel, code: str, delay: float = 1.5):
-    msg_id = kernel.send_execute(code)
+RUNNING = "threadlab-test: the cell runs"
+
+
+def send_and_wait_until_running(kernel: Kernel, code: str, timeout: float = 300) -> str:
+    """Sends `code` after a line that prints RUNNING, and returns once that line arrived: the
+    cell is compiled (a `let` cell takes two compiles, seconds on a loaded machine) and runs."""
+    msg_id = kernel.send_execute(f'println!("{RUNNING}");\n{code}')
+    seen = kernel.wait_stray(
+        lambda m: m["parent_header"].get("msg_id") == msg_id
+        and m["msg_type"] == "stream"
+        and RUNNING in m["content"]["text"],
+        timeout,
+    )
+    assert seen is not None, f"the cell did not start within {timeout}s"
+    kernel.stray.clear()
+    return msg_id
+
+
+def interrupt_after(kernel: Kernel, code: str, delay: float = 1.0):
+    msg_id = send_and_wait_until_running(kernel, code)
     time.sleep(delay)
     sent = time.monotonic()
     assert kernel.interrupt()["content"]["status"] == "ok"
@@ -443,8 +461,8 @@ def test_sigint_interrupts_like_the_button(kernel):
     """Signal-mode clients send SIGINT to the kernel's process group; the process that runs
     cells ignores it and the kernel turns it into the same interrupt."""
     kernel.ok("let still_here = 3;")
-    msg_id = kernel.send_execute("threading::Event::new().wait();")
-    time.sleep(1.5)
+    msg_id = send_and_wait_until_running(kernel, "threading::Event::new().wait();")
+    time.sleep(1.0)
     os.killpg(os.getpgid(kernel.pid), signal.SIGINT)
     result = kernel.collect(msg_id, timeout=60)
     assert result.error()["ename"] == "KeyboardInterrupt"

@@ -55,12 +55,6 @@ pub fn ends_with_expression(code: &str) -> bool {
     cell_body(code).and_then(|body| body.tail_expr()).is_some()
 }
 
-/// Whether the Rust in `code` has a top-level `let`: evcxr then asks rust-analyzer for the new
-/// variables' types (and only then).
-pub fn declares_variables(code: &str) -> bool {
-    cell_body(code).is_some_and(|body| body.statements().any(|s| matches!(s, ast::Stmt::LetStmt(_))))
-}
-
 /// The cell's Rust (without `:command` lines) parsed as the body of a function, as evcxr sees it.
 fn cell_body(code: &str) -> Option<ast::StmtList> {
     function_body(&parse_as_function(&rust_of(code)).tree())
@@ -168,16 +162,6 @@ mod tests {
         assert_eq!(at("f(g(x), y)", ", y"), [1]);
         assert_eq!(at("x.len()", ".len"), [5, 1]);
         assert_eq!(inspection_points("", 0), Vec::<usize>::new());
-    }
-
-    #[test]
-    fn variable_declarations() {
-        assert!(declares_variables("let x = 1;"));
-        assert!(declares_variables(":dep foo\nlet (a, b) = (1, 2);\na + b"));
-        assert!(!declares_variables("6 * 7"));
-        assert!(!declares_variables("{ let hidden = 1; hidden }"));
-        assert!(!declares_variables("fn f() { let inner = 1; }"));
-        assert!(!declares_variables(":vars"));
     }
 
     #[test]

@@ -35,19 +35,20 @@ impl CellError {
         CellError::new("panic", message, &details)
     }
 
-    /// Compilation errors, drawn against the cell's code.
+    /// Compilation errors, drawn against the cell's code. Only errors are shown, never
+    /// warnings (a warning did not make the cell fail), and an error outside the cell's code
+    /// (the kernel's generated code, a dependency) shows its message and help, never its source
+    /// lines or paths: those name files the learner never wrote.
     pub fn compilation(errors: &[CompilationError], code: &str) -> CellError {
-        let evalue = errors.first().map(|e| e.message()).unwrap_or_else(|| "compilation failed".to_owned());
+        let shown: Vec<&CompilationError> = errors.iter().filter(|e| is_error(e)).collect();
+        let evalue = shown.first().map(|e| e.message()).unwrap_or_else(|| "compilation failed".to_owned());
         let mut traceback = Vec::new();
-        for error in errors {
+        for error in shown {
             let rendered = if error.is_from_user_code() { render(error, code) } else { None };
             let text = rendered.unwrap_or_else(|| {
                 let mut text = format!("{RED}error{RESET}: {}", error.message());
                 for help in error.help() {
                     text.push_str(&format!("\nhelp: {help}"));
-                }
-                if !error.is_from_user_code() {
-                    text.push_str(&format!("\n{}", error.rendered()));
                 }
                 text
             });
@@ -55,6 +56,12 @@ impl CellError {
         }
         CellError { ename: "CompilationError".to_owned(), evalue, traceback }
     }
+}
+
+/// Whether a diagnostic is an error rather than a warning. evcxr's own errors carry no level,
+/// and an error that evcxr pinned on its note in the cell's code carries the note's.
+fn is_error(error: &CompilationError) -> bool {
+    !error.level().starts_with("warning")
 }
 
 fn render(error: &CompilationError, code: &str) -> Option<String> {

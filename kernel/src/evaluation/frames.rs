@@ -3,6 +3,7 @@
 //!
 //! Frame: kind (1 byte), length (4 bytes, little endian), payload.
 
+use super::control::Control;
 use std::io::{self, Read, Write};
 
 /// The environment variable with the kernel's output socket path.
@@ -50,7 +51,7 @@ pub enum Frame {
         data: String,
     },
     /// An evcxr control line, sent just before it is passed on to evcxr.
-    Control(String),
+    Control(Control),
     /// The agent's sync marker with its id: all output before it has been sent.
     Sync(u64),
     /// The main thread's panic, read from the default panic hook's stderr message.
@@ -76,7 +77,7 @@ impl Frame {
             Frame::Hello { stream, pid } => (HELLO, format!("{} {pid}", stream.name()).into_bytes()),
             Frame::Text(bytes) => (TEXT, bytes.clone()),
             Frame::Display { mime, data } => (DISPLAY, format!("{mime}\n{data}").into_bytes()),
-            Frame::Control(line) => (CONTROL, line.clone().into_bytes()),
+            Frame::Control(control) => (CONTROL, control.line().into_bytes()),
             Frame::Sync(id) => (SYNC, id.to_string().into_bytes()),
             Frame::Panic { message, location } => (PANIC, format!("{location}\n{message}").into_bytes()),
         };
@@ -120,7 +121,7 @@ impl Frame {
                 let (mime, data) = text.split_once('\n').unwrap_or((&text, ""));
                 Frame::Display { mime: mime.to_owned(), data: data.to_owned() }
             }
-            CONTROL => Frame::Control(text()),
+            CONTROL => Frame::Control(Control::parse(&text()).ok_or_else(|| bad("control line"))?),
             SYNC => Frame::Sync(text().parse().map_err(|_| bad("sync id"))?),
             PANIC => {
                 let text = text();
@@ -142,7 +143,8 @@ mod tests {
             Frame::Hello { stream: Stream::Stderr, pid: 42 },
             Frame::Text(b"partial \xff line".to_vec()),
             Frame::Display { mime: "text/html".into(), data: "<b>x</b>\nsecond".into() },
-            Frame::Control("EVCXR_EXECUTION_COMPLETE".into()),
+            Frame::Control(Control::ExecutionComplete),
+            Frame::Control(Control::InputRequest { password: false, prompt: "Name: ".into() }),
             Frame::Sync(7),
             Frame::Panic { message: "boom\ntwo".into(), location: "src/lib.rs:1:2".into() },
         ];

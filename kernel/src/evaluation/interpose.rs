@@ -7,6 +7,7 @@
 //! the saved original stdout), everything else — output from any thread, at any time, partial
 //! lines included, and content blocks — goes straight to the kernel over the side channel.
 
+use super::control::{self, BEGIN_CONTENT, Control, END_CONTENT};
 use super::frames::{Frame, OUTPUT_SOCKET_ENV, Stream};
 use super::stderr::StderrParser;
 use std::fs::File;
@@ -16,19 +17,7 @@ use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 /// The prefix of every evcxr control line (and of the agent's sync marker).
-const PREFIX: &[u8] = b"EVCXR_";
-const SYNC_MARKER: &str = "EVCXR_THREADLAB_SYNC ";
-const BEGIN_CONTENT: &str = "EVCXR_BEGIN_CONTENT ";
-const END_CONTENT: &str = "EVCXR_END_CONTENT";
-const PANIC: &str = "EVCXR_PANIC_NOTIFICATION";
-/// Control lines evcxr acts on: they must reach it, in order.
-const CONTROL_LINES: &[&str] = &[
-    "EVCXR_EXECUTION_COMPLETE",
-    PANIC,
-    "EVCXR_ERROR_OCCURRED",
-    "EVCXR_VARIABLE_CHANGED_TYPE:",
-    "EVCXR_INPUT_REQUEST",
-];
+const PREFIX: &[u8] = control::PREFIX.as_bytes();
 /// A line starting with the prefix that has no newline after this many bytes is plain output.
 const MAX_CONTROL_LINE: usize = 64 << 10;
 /// A held-back tail that could start a control line is sent as output after this long.
@@ -161,7 +150,9 @@ impl Parser {
                 let Some(nl) = self.pending.iter().position(|b| *b == b'\n') else { break };
                 let line: Vec<u8> = self.pending.drain(..=nl).collect();
                 let line = &line[..line.len() - 1];
-                if line == END_CONTENT.as_bytes() || line == PANIC.as_bytes() {
+                let panicked =
+                    Control::parse(&String::from_utf8_lossy(line)) == Some(Control::PanicNotification);
+                if line == END_CONTENT.as_bytes() || panicked {
                     let mime = std::mem::take(mime);
                     let data = String::from_utf8_lossy(&std::mem::take(data)).into_owned();
                     self.content = None;
@@ -174,9 +165,9 @@ impl Parser {
                     } else {
                         actions.push(Action::Kernel(Frame::Display { mime, data }));
                     }
-                    if line == PANIC.as_bytes() {
-                        actions.push(Action::Kernel(Frame::Control(PANIC.to_owned())));
-                        actions.push(Action::Evcxr(format!("{PANIC}\n")));
+                    if panicked {
+                        actions.push(Action::Kernel(Frame::Control(Control::PanicNotification)));
+                        actions.push(Action::Evcxr(format!("{}\n", Control::PanicNotification.line())));
                     }
                 } else {
                     if !data.is_empty() {
@@ -203,14 +194,15 @@ impl Parser {
                 break;
             };
             let line = String::from_utf8_lossy(&self.pending[..nl]).into_owned();
-            if let Some(id) = line.strip_prefix(SYNC_MARKER).and_then(|id| id.trim().parse().ok()) {
+            let control = if self.control { Control::parse(&line) } else { None };
+            if let Some(id) = control::sync_id(&line) {
                 actions.push(Action::Kernel(Frame::Sync(id)));
             } else if self.control
-                && let Some(mime) = line.strip_prefix(BEGIN_CONTENT)
+                && let Some(mime) = line.strip_prefix(BEGIN_CONTENT).and_then(|rest| rest.strip_prefix(' '))
             {
                 self.content = Some((mime.trim().to_owned(), Vec::new()));
-            } else if self.control && CONTROL_LINES.iter().any(|c| line.starts_with(c)) {
-                actions.push(Action::Kernel(Frame::Control(line.clone())));
+            } else if let Some(control) = control {
+                actions.push(Action::Kernel(Frame::Control(control)));
                 actions.push(Action::Evcxr(format!("{line}\n")));
             } else {
                 // Looks like a control line but is not one: it is output.
@@ -330,7 +322,7 @@ mod tests {
             actions,
             vec![
                 text("hello\npartial"),
-                Action::Kernel(Frame::Control("EVCXR_EXECUTION_COMPLETE".into())),
+                Action::Kernel(Frame::Control(Control::ExecutionComplete)),
                 Action::Evcxr("EVCXR_EXECUTION_COMPLETE\n".into()),
                 text("more"),
             ]

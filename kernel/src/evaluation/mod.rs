@@ -6,6 +6,7 @@
 
 pub mod agent;
 pub mod cell;
+pub mod control;
 pub mod diagnostics;
 mod display;
 mod engine;
@@ -47,10 +48,47 @@ pub struct ExecuteOutcome {
     pub error: Option<CellError>,
     /// The text of its result, for history.
     pub result_text: Option<String>,
-    /// Reply payloads (the pager's `page`).
-    pub payload: Vec<serde_json::Value>,
-    /// The reply's `user_expressions`: per name, `{status: ok, data, metadata}` or an error.
-    pub user_expressions: serde_json::Map<String, serde_json::Value>,
+    /// Reply payloads.
+    pub payload: Vec<Payload>,
+    /// The values of the request's `user_expressions`, by name.
+    pub user_expressions: Vec<(String, UserExpression)>,
+}
+
+/// A payload of an execute reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    /// Text for IPython's pager (`?path`).
+    Page {
+        /// Plain text.
+        plain: String,
+        /// HTML.
+        html: String,
+    },
+}
+
+/// The value of one of a request's `user_expressions`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserExpression {
+    /// Its `Debug` text.
+    Value(String),
+    /// Why it could not be evaluated.
+    Error(CellError),
+}
+
+/// What the engine shows at the end of a cell, after everything the cell printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CellOutput {
+    /// Text on a stream (timings, the note on dropped variables).
+    Stream {
+        /// The stream.
+        stream: frames::Stream,
+        /// The text.
+        text: String,
+    },
+    /// Rich output of a `:command` (`:vars`, `:help`): (MIME type, data) pairs.
+    Display(Vec<(String, String)>),
+    /// The cell's error.
+    Error(CellError),
 }
 
 /// Completions at a cursor.

@@ -7,12 +7,14 @@
 //! flood keeps the kernel responsive and its memory bounded. Output printed after a cell ends is
 //! published at once, with the last cell as parent (as ipykernel does).
 
+use super::CellOutput;
+use super::control::Control;
 use super::frames::{Frame, Stream};
-use crate::protocol::Session;
+use crate::protocol::{Session, outputs};
 use crate::transport::Outbox;
 use crate::transport::wire::Message;
 use crossbeam_channel::{Receiver, Sender};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::io::BufReader;
 use std::os::unix::net::UnixListener;
@@ -59,8 +61,8 @@ pub enum Event {
 pub struct EndCell {
     /// Whether the cell ends in an expression, so its last content block is its value.
     pub expects_result: bool,
-    /// Outputs to publish after the cell's own, in order: (msg_type, content).
-    pub extra: Vec<(String, Value)>,
+    /// Outputs to publish after the cell's own, in order.
+    pub extra: Vec<CellOutput>,
     /// Answered with the text of the cell's `execute_result`, if any (for history).
     pub done: Sender<Option<String>>,
 }
@@ -278,7 +280,7 @@ impl Router {
                 if mime == CLEAR_OUTPUT_MIME {
                     let wait = serde_json::from_str::<Value>(&data).ok().and_then(|v| v["wait"].as_bool());
                     self.release_held();
-                    self.publish("clear_output", json!({ "wait": wait.unwrap_or(false) }));
+                    self.publish("clear_output", outputs::clear_output(wait.unwrap_or(false)));
                     return;
                 }
                 if !self.limiter.allow(data.len()) {
@@ -293,19 +295,15 @@ impl Router {
                     self.publish_display(mime, data);
                 }
             }
-            Event::Child(_, Frame::Control(line)) => {
+            Event::Child(_, Frame::Control(control)) => {
                 self.flush_streams();
                 let mut flags = self.flags.lock().unwrap_or_else(|e| e.into_inner());
-                if line == "EVCXR_PANIC_NOTIFICATION" {
-                    flags.panicked = true;
-                } else if line == "EVCXR_ERROR_OCCURRED" {
-                    flags.error_occurred = true;
-                } else if line == "EVCXR_EXECUTION_COMPLETE" {
-                    flags.completed += 1;
-                } else if line.starts_with("EVCXR_INPUT_REQUEST")
-                    && let Some((_, prompt)) = line.split_once(':')
-                {
-                    flags.input_prompt = Some(prompt.to_owned());
+                match control {
+                    Control::PanicNotification => flags.panicked = true,
+                    Control::ErrorOccurred => flags.error_occurred = true,
+                    Control::ExecutionComplete => flags.completed += 1,
+                    Control::InputRequest { prompt, .. } => flags.input_prompt = Some(prompt),
+                    Control::VariableChangedType(_) => {}
                 }
             }
             Event::Child(stream, Frame::Sync(id)) => {
@@ -350,24 +348,20 @@ impl Router {
                     if end.expects_result {
                         if !unit {
                             result_text = (mime == "text/plain").then(|| data.clone());
-                            let content = json!({
-                                "execution_count": self.count,
-                                "data": { mime: data },
-                                "metadata": {},
-                                "transient": {},
-                            });
-                            self.publish("execute_result", content);
+                            self.publish("execute_result", outputs::execute_result(self.count, &mime, &data));
                         }
                     } else {
                         self.publish_display(mime, data);
                     }
                 }
-                for (msg_type, content) in end.extra {
-                    if msg_type == "execute_result" {
-                        result_text =
-                            content["data"]["text/plain"].as_str().map(str::to_owned).or(result_text);
+                for output in end.extra {
+                    match output {
+                        CellOutput::Stream { stream, text } => self.publish_stream(stream, &text),
+                        CellOutput::Display(bundle) => {
+                            self.publish("display_data", outputs::display_data(bundle))
+                        }
+                        CellOutput::Error(error) => self.publish("error", outputs::error(&error)),
                     }
-                    self.publish(&msg_type, content);
                 }
                 if self.limiter.noticed {
                     self.report_dropped(Stream::Stdout);
@@ -395,12 +389,7 @@ impl Router {
     }
 
     fn publish_display(&mut self, mime: String, data: String) {
-        let data = if mime.contains("json") {
-            serde_json::from_str::<Value>(&data).unwrap_or(Value::String(data))
-        } else {
-            Value::String(data)
-        };
-        self.publish("display_data", json!({ "data": { mime: data }, "metadata": {}, "transient": {} }));
+        self.publish("display_data", outputs::display_data(vec![(mime, data)]));
     }
 
     fn flush_streams(&mut self) {
@@ -428,7 +417,7 @@ impl Router {
     }
 
     fn publish_stream(&mut self, stream: Stream, text: &str) {
-        self.publish("stream", json!({ "name": stream.name(), "text": text }));
+        self.publish("stream", outputs::stream(stream.name(), text));
     }
 
     fn publish(&mut self, msg_type: &str, content: Value) {

@@ -8,10 +8,10 @@
 //! does in Python. When the `threading` agent runs, its panic hook reports main-thread panics
 //! itself and nothing reaches stderr.
 
+use super::control::{self, SYNC_MARKER};
 use super::frames::Frame;
 use super::interpose::Action;
 
-const SYNC_MARKER: &str = "EVCXR_THREADLAB_SYNC ";
 const HEADER_START: &str = "thread '";
 const NOTE: &str = "note: run with `RUST_BACKTRACE";
 const BACKTRACE: &str = "stack backtrace:";
@@ -90,7 +90,7 @@ impl StderrParser {
             }
             return;
         }
-        if let Some(id) = content.strip_prefix(SYNC_MARKER).and_then(|id| id.trim().parse().ok()) {
+        if let Some(id) = control::sync_id(content) {
             self.release_blank(out);
             out.push(Action::Kernel(Frame::Sync(id)));
         } else if let Some(location) = self.main_panic_header(content) {

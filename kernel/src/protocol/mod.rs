@@ -3,6 +3,7 @@
 
 pub mod history;
 pub mod is_complete;
+pub mod outputs;
 
 use crate::transport::wire::Message;
 use jupyter_protocol::{

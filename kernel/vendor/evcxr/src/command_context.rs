@@ -228,27 +228,34 @@ Panic detected. Here's some useful information if you're filing a bug report.
         self.eval_context.set_opt_level(level)
     }
 
+    /// See [`EvalContext::set_variable_types_from_rustc`].
+    pub fn set_variable_types_from_rustc(&mut self, enabled: bool) {
+        self.eval_context.set_variable_types_from_rustc(enabled);
+    }
+
+    /// See [`EvalContext::set_dependency_opt_level`].
+    pub fn set_dependency_opt_level(&mut self, level: &str) -> Result<(), Error> {
+        self.eval_context.set_dependency_opt_level(level)
+    }
+
     pub fn last_source(&self) -> std::io::Result<String> {
         self.eval_context.last_source()
+    }
+
+    /// Has rust-analyzer analyse `src` on a thread of its own and returns at once (see
+    /// [`EvalContext`]'s `analyse_in_background`): a warm-up for later completions and
+    /// inspections.
+    pub fn analyse_in_background(&mut self, src: &str) -> Result<std::thread::JoinHandle<()>> {
+        let (user_code, code_info) = CodeBlock::from_original_user_code(src);
+        let (non_command_code, state, _errors) = self.prepare_for_analysis(user_code)?;
+        self.eval_context
+            .analyse_in_background(non_command_code, state, &code_info.nodes)
     }
 
     /// Returns completions within `src` at `position`, which should be a byte offset. Note, this
     /// function requires &mut self because it mutates internal state in order to determine
     /// completions. It also assumes exclusive access to those resources. However there should be
     /// any visible side effects.
-    /// Has rust-analyzer compute the completions of `src` at `position` on a thread of its own
-    /// and returns at once (see [`EvalContext`]'s `analyse_in_background`): a warm-up.
-    pub fn analyse_in_background(
-        &mut self,
-        src: &str,
-        position: usize,
-    ) -> Result<std::thread::JoinHandle<()>> {
-        let (user_code, code_info) = CodeBlock::from_original_user_code(src);
-        let (non_command_code, state, _errors) = self.prepare_for_analysis(user_code)?;
-        self.eval_context
-            .analyse_in_background(non_command_code, state, &code_info.nodes, position)
-    }
-
     pub fn completions(&mut self, src: &str, position: usize) -> Result<Completions> {
         let (user_code, code_info) = CodeBlock::from_original_user_code(src);
         if let Some((segment, offset)) = user_code.command_containing_user_offset(position) {

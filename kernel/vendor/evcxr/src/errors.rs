@@ -32,6 +32,8 @@ pub struct CompilationError {
     spanned_messages: Vec<SpannedMessage>,
     spanned_helps: Vec<SpannedMessage>,
     level: String,
+    /// Variables whose packing into the variable store requires a borrow to be `'static`.
+    pub(crate) variables_needing_static: Vec<String>,
 }
 
 pub enum Theme {
@@ -156,6 +158,43 @@ fn get_code_origins_for_span<'a>(
     code_origins
 }
 
+/// The variables packed where a borrow checker error says a value must live for `'static`: a
+/// span labelled "argument requires that `x` is borrowed for `'static`", or a note such as
+/// "function requires argument type to outlive `'static`". Those variables hold a borrow of a
+/// value that dies with the cell, so they cannot be stored.
+fn variables_needing_static(json: &Value, code_block: &CodeBlock) -> Vec<String> {
+    let mut spans = Vec::new();
+    if let Value::Array(top) = &json["spans"] {
+        spans.extend(top.iter().filter(|span| {
+            span["label"]
+                .as_str()
+                .is_some_and(|l| l.contains("'static"))
+        }));
+    }
+    if let Value::Array(children) = &json["children"] {
+        for child in children {
+            if child["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("'static"))
+                && let Value::Array(child_spans) = &child["spans"]
+            {
+                spans.extend(child_spans.iter());
+            }
+        }
+    }
+    let mut names = Vec::new();
+    for span in spans {
+        for (origin, _) in get_code_origins_for_span(span, code_block) {
+            if let CodeKind::PackVariable { variable_name } = origin
+                && !names.contains(variable_name)
+            {
+                names.push(variable_name.clone());
+            }
+        }
+    }
+    names
+}
+
 fn get_code_origins<'a>(json: &Value, code_block: &'a CodeBlock) -> Vec<&'a CodeKind> {
     let mut code_origins = Vec::new();
     if let Value::Array(spans) = &json["spans"] {
@@ -177,6 +216,7 @@ impl CompilationError {
         if json["message"].is_object() {
             json = json["message"].clone();
         }
+        let variables_needing_static = variables_needing_static(&json, code_block);
         let mut code_origins = get_code_origins(&json, code_block);
         let mut user_error_json = None;
         if let Value::Array(children) = &json["children"] {
@@ -194,7 +234,14 @@ impl CompilationError {
                 }
             }
         }
-        if let Some(user_error_json) = user_error_json {
+        if let Some(mut user_error_json) = user_error_json {
+            // The child (a note, say "function defined here") only locates the error in the
+            // user's code: the error is still the parent's, with its message, level and code.
+            if user_error_json["level"] != json["level"] {
+                for key in ["message", "level", "code"] {
+                    user_error_json[key] = json[key].clone();
+                }
+            }
             json = user_error_json;
         }
 
@@ -223,6 +270,7 @@ impl CompilationError {
             level: json["level"].as_str().unwrap_or("").to_owned(),
             json,
             code_origins: code_origins.into_iter().cloned().collect(),
+            variables_needing_static,
         })
     }
 
@@ -251,6 +299,7 @@ impl CompilationError {
             json: Value::Null,
             code_origins: vec![segment.kind.clone()],
             level: "error".to_owned(),
+            variables_needing_static: vec![],
         }
     }
 

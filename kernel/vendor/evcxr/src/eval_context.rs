@@ -60,6 +60,8 @@ pub struct EvalContext {
     stdout_sender: crossbeam_channel::Sender<String>,
     analyzer: RustAnalyzer,
     initial_config: Config,
+    /// Variables of the cell being evaluated that are not stored (see [`DroppedVariable`]).
+    dropped_variables: Vec<DroppedVariable>,
 }
 
 #[derive(Clone, Debug)]
@@ -102,6 +104,11 @@ pub(crate) struct Config {
     pub(crate) allow_static_linking: bool,
     pub(crate) build_envs: HashMap<String, String>,
     subprocess_path: PathBuf,
+    /// Whether the types of new variables come from rustc's diagnostics rather than from
+    /// rust-analyzer (see [`EvalContext::set_variable_types_from_rustc`]).
+    pub(crate) variable_types_from_rustc: bool,
+    /// The optimisation level of dependencies, if it does not follow `opt_level`.
+    pub(crate) dependency_opt_level: Option<String>,
 }
 
 fn create_initial_config(tmpdir: PathBuf, subprocess_path: PathBuf) -> Result<Config> {
@@ -148,6 +155,8 @@ impl Config {
             subprocess_path,
             codegen_backend: None,
             build_envs: Default::default(),
+            variable_types_from_rustc: false,
+            dependency_opt_level: None,
         })
     }
 
@@ -216,6 +225,10 @@ impl Config {
                 crate::module::cache::TARGET_DIR_ENV,
                 self.common_target_dir(),
             );
+        }
+
+        if self.variable_types_from_rustc {
+            command.env(crate::module::UNTRIMMED_TYPE_PATHS_ENV, "1");
         }
 
         if command_name == "build" || command_name == "check" {
@@ -473,6 +486,7 @@ impl EvalContext {
             stdout_sender,
             analyzer,
             initial_config,
+            dropped_variables: Vec::new(),
         };
         let outputs = EvalContextOutputs {
             stdout: stdout_receiver,
@@ -579,24 +593,22 @@ impl EvalContext {
         Ok(outputs)
     }
 
-    /// Like [`EvalContext::completions`], but rust-analyzer computes them on a thread of its
-    /// own and nothing waits for the result: the work a first analysis costs (loading, name
-    /// resolution, inference) is done while the caller goes on, e.g. evaluating code that needs
-    /// no analysis.
+    /// Has rust-analyzer analyse `user_code` (as [`EvalContext::completions`] would see it) on a
+    /// thread of its own; nothing waits for the result: the work a first analysis costs
+    /// (loading, name resolution, inference) is done while the caller goes on, e.g. evaluating
+    /// code that needs no analysis.
     pub(crate) fn analyse_in_background(
         &mut self,
         user_code: CodeBlock,
         mut state: ContextState,
         nodes: &[SyntaxNode],
-        offset: usize,
     ) -> Result<std::thread::JoinHandle<()>> {
         state.config.display_final_expression = false;
         state.config.expand_use_statements = false;
         let user_code = state.apply(user_code, nodes)?;
         let code = state.analysis_code(user_code);
-        let wrapped_offset = code.user_offset_to_output_offset(offset)?;
         self.analyzer.set_source(code.code_string())?;
-        Ok(self.analyzer.analyse_in_background(wrapped_offset))
+        Ok(self.analyzer.analyse_in_background())
     }
 
     pub(crate) fn completions(
@@ -677,6 +689,30 @@ impl EvalContext {
         self.committed_state.set_opt_level(level)
     }
 
+    /// Has the types of new variables read from rustc's diagnostics instead of asking
+    /// rust-analyzer: a cell with `let` then never waits for rust-analyzer's analysis (seconds,
+    /// the first time), at the cost of one extra compile that stops at type checking. A closure
+    /// bound by `let` is stored as a `Box<dyn Fn*(..) -> ..>` of its signature, and a variable
+    /// that cannot be stored (it borrows a value of the cell, its type has no name) is dropped
+    /// at the end of the cell and reported in [`EvalOutputs::dropped_variables`] instead of
+    /// failing the cell. Needs evcxr's rustc wrapper (dependencies as dylibs, or the cache) for
+    /// full type paths. Kept across `:clear`.
+    pub fn set_variable_types_from_rustc(&mut self, enabled: bool) {
+        self.committed_state.config.variable_types_from_rustc = enabled;
+        self.initial_config.variable_types_from_rustc = enabled;
+    }
+
+    /// Builds dependencies at optimisation level `level` whatever the cells' level (`:opt`), so
+    /// that changing the cells' level does not rebuild every dependency. Kept across `:clear`.
+    pub fn set_dependency_opt_level(&mut self, level: &str) -> Result<(), Error> {
+        if level.is_empty() {
+            bail!("Optimization level cannot be an empty string");
+        }
+        self.committed_state.config.dependency_opt_level = Some(level.to_owned());
+        self.initial_config.dependency_opt_level = Some(level.to_owned());
+        Ok(())
+    }
+
     pub fn set_time_passes(&mut self, value: bool) {
         self.committed_state.set_time_passes(value);
     }
@@ -740,6 +776,8 @@ impl EvalContext {
         for variable_state in state.variable_states.values_mut() {
             // This span only makes sense when the variable is first defined.
             variable_state.definition_span = None;
+            // Stored now: a boxed closure is a `Box<dyn Fn*>` value from here on.
+            variable_state.persist = Persist::AsIs;
         }
         state
             .stored_variable_states
@@ -756,6 +794,7 @@ impl EvalContext {
         phases: &mut PhaseDetailsBuilder,
         callbacks: &mut EvalCallbacks,
     ) -> Result<EvalOutputs, Error> {
+        self.dropped_variables.clear();
         self.write_cargo_toml(state)?;
         let analysis_code = state.analysis_code(user_code.clone());
         if let Err(errors) = self.fix_variable_types(state, analysis_code) {
@@ -782,7 +821,13 @@ impl EvalContext {
         // fix. The limit is really to prevent retrying indefinitely in case our "fixing" of things
         // somehow ends up flip-flopping back and forth. Not sure how that could happen, but best to
         // avoid any infinite loops.
-        let mut remaining_retries = 5;
+        // Learning types from rustc takes up to four more: a type (or a closure's signature),
+        // then for a boxed closure its `Fn` trait, `Send` and `Sync`.
+        let mut remaining_retries = if state.config.variable_types_from_rustc {
+            9
+        } else {
+            5
+        };
         // TODO: Now that we have rust analyzer, we can probably with a bit of work obtain all the
         // information we need without relying on compilation errors. See if we can get rid of this.
         loop {
@@ -795,7 +840,9 @@ impl EvalContext {
                 callbacks,
             );
             match result {
-                Ok(execution_artifacts) => {
+                Ok(mut execution_artifacts) => {
+                    execution_artifacts.output.dropped_variables =
+                        std::mem::take(&mut self.dropped_variables);
                     return Ok(execution_artifacts.output);
                 }
 
@@ -881,6 +928,10 @@ impl EvalContext {
         state: &mut ContextState,
         code: CodeBlock,
     ) -> Result<(), Error> {
+        if state.config.variable_types_from_rustc {
+            // rustc states the types instead (see `attempt_to_fix_error`).
+            return Ok(());
+        }
         let source = code.code_string();
         // Only the cell's `let` statements need rust-analyzer. Without any (`6 * 7`, the
         // context's start) it is not asked, so such a cell never waits for it to load the
@@ -928,6 +979,7 @@ impl EvalContext {
                     is_mut: is_mutable,
                     move_state: VariableMoveState::New,
                     definition_span: None,
+                    persist: Persist::AsIs,
                 })
                 .type_name = type_name;
         }
@@ -1035,6 +1087,11 @@ impl EvalContext {
         state: &mut ContextState,
         fixed_errors: &mut HashSet<&'static str>,
     ) -> Result<(), Error> {
+        if state.config.variable_types_from_rustc
+            && self.learn_from_rustc(error, state, fixed_errors)
+        {
+            return Ok(());
+        }
         for code_origin in &error.code_origins {
             match code_origin {
                 CodeKind::PackVariable { variable_name } => {
@@ -1109,6 +1166,194 @@ impl EvalContext {
     }
 }
 
+impl EvalContext {
+    /// With [`EvalContext::set_variable_types_from_rustc`]: learns from `error` what a variable's
+    /// type is, how to box it, or that it cannot be stored (it is then dropped at the end of the
+    /// cell). Returns whether `error` was about storing a variable and was dealt with.
+    fn learn_from_rustc(
+        &mut self,
+        error: &CompilationError,
+        state: &mut ContextState,
+        fixed_errors: &mut HashSet<&'static str>,
+    ) -> bool {
+        // A borrow that must outlive the cell: the variables whose storing requires it.
+        if !error.variables_needing_static.is_empty() {
+            for name in &error.variables_needing_static {
+                self.drop_variable(state, name, DropReason::BorrowsCellValue);
+            }
+            fixed_errors.insert("Dropped variables");
+            return true;
+        }
+        let variables: Vec<String> = error
+            .code_origins
+            .iter()
+            .filter_map(|origin| match origin {
+                CodeKind::PackVariable { variable_name } => Some(variable_name.clone()),
+                _ => None,
+            })
+            .fold(Vec::new(), |mut names, name| {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+                names
+            });
+        let [name] = variables.as_slice() else {
+            return false;
+        };
+        let Some(variable) = state.variable_states.get(name) else {
+            return false;
+        };
+        let Some(learnt) = learn_variable(error, &variable.persist) else {
+            return false;
+        };
+        match learnt {
+            Learnt::Stored {
+                persist,
+                type_name,
+                is_mut,
+            } => {
+                if let Some(variable) = state.variable_states.get_mut(name) {
+                    variable.persist = persist;
+                    variable.type_name = type_name;
+                    variable.is_mut |= is_mut;
+                }
+                fixed_errors.insert("Variable type");
+            }
+            Learnt::Dropped { reason, type_name } => {
+                if let Some(variable) = state.variable_states.get_mut(name) {
+                    variable.type_name = type_name;
+                    variable.persist = Persist::AsIs;
+                }
+                self.drop_variable(state, name, reason);
+                fixed_errors.insert("Dropped variables");
+            }
+        }
+        true
+    }
+
+    /// Stops storing the variable `name`: it is dropped at the end of the cell.
+    fn drop_variable(&mut self, state: &mut ContextState, name: &str, reason: DropReason) {
+        if let Some(variable) = state.variable_states.remove(name) {
+            let type_name = match variable.persist {
+                Persist::ProbeType | Persist::ProbeClosure { .. } => String::new(),
+                Persist::AsIs | Persist::Boxed { .. } => variable.type_name,
+            };
+            self.dropped_variables.push(DroppedVariable {
+                name: name.to_owned(),
+                type_name,
+                reason,
+            });
+        }
+    }
+}
+
+/// What an error about storing one variable taught.
+enum Learnt {
+    /// Store it this way.
+    Stored {
+        persist: Persist,
+        type_name: String,
+        /// It must be stored as `mut` (a boxed `FnMut`).
+        is_mut: bool,
+    },
+    /// It cannot be stored.
+    Dropped {
+        reason: DropReason,
+        /// Its type, as far as known.
+        type_name: String,
+    },
+}
+
+/// What `error`, about storing a variable that is stored as `persist`, says to do with it; `None`
+/// when the error is not one this mode deals with (a moved variable, say).
+fn learn_variable(error: &CompilationError, persist: &Persist) -> Option<Learnt> {
+    let code = error.code();
+    let message = error.message();
+    let dropped = |reason, type_name: &str| Learnt::Dropped {
+        reason,
+        type_name: type_name.to_owned(),
+    };
+    let boxed = |dyn_trait: String, send: bool, sync: bool, is_mut: bool| Learnt::Stored {
+        type_name: Persist::boxed_type(&dyn_trait, send, sync),
+        persist: Persist::Boxed {
+            dyn_trait,
+            send,
+            sync,
+        },
+        is_mut,
+    };
+    Some(match (persist, code) {
+        (Persist::ProbeType, Some("E0308")) => {
+            let Some(found) = found_type(error) else {
+                return Some(dropped(DropReason::UnnameableType, ""));
+            };
+            if let Some(dyn_trait) = opaque_trait(&found) {
+                boxed(dyn_trait, true, true, false)
+            } else if let Some(pointer) = function_pointer(&found) {
+                Learnt::Stored {
+                    persist: Persist::AsIs,
+                    type_name: pointer,
+                    is_mut: false,
+                }
+            } else if is_nameable(&found) {
+                Learnt::Stored {
+                    persist: Persist::AsIs,
+                    type_name: replace_reserved_words_in_type(&found),
+                    is_mut: false,
+                }
+            } else {
+                dropped(DropReason::UnnameableType, &found)
+            }
+        }
+        (Persist::ProbeClosure { arity }, Some("E0308")) => {
+            let signature = found_type(error)
+                .and_then(|found| tuple_elements(&found))
+                .filter(|types| types.len() == arity + 1 && types.iter().all(|t| is_nameable(t)));
+            let Some(mut types) = signature else {
+                return Some(dropped(DropReason::UnnameableType, ""));
+            };
+            let output = types.pop().unwrap_or_default();
+            let mut dyn_trait = format!("Fn({})", types.join(", "));
+            if output != "()" {
+                dyn_trait.push_str(&format!(" -> {output}"));
+            }
+            boxed(dyn_trait, true, true, false)
+        }
+        (
+            Persist::Boxed {
+                dyn_trait,
+                send,
+                sync,
+            },
+            _,
+        ) => {
+            let type_name = Persist::boxed_type(dyn_trait, *send, *sync);
+            if code == Some("E0525") && dyn_trait.starts_with("Fn(") {
+                // "... but this closure only implements `FnMut`" (or `FnOnce`).
+                let kind = if message.contains("`FnMut`") {
+                    "FnMut"
+                } else {
+                    "FnOnce"
+                };
+                let dyn_trait = format!("{kind}{}", &dyn_trait["Fn".len()..]);
+                boxed(dyn_trait, *send, *sync, kind == "FnMut")
+            } else if code == Some("E0277") && *sync && message.contains("shared between threads") {
+                boxed(dyn_trait.clone(), *send, false, false)
+            } else if code == Some("E0277") && *send && message.contains("sent between threads") {
+                boxed(dyn_trait.clone(), false, false, false)
+            } else if code == Some("E0382") || code == Some("E0425") {
+                // Moved: the caller removes it.
+                return None;
+            } else {
+                dropped(DropReason::NotBoxable, &type_name)
+            }
+        }
+        (_, Some("E0603")) => dropped(DropReason::PrivateType, ""),
+        (_, Some("E0412" | "E0433" | "E0562")) => dropped(DropReason::UnnameableType, ""),
+        _ => return None,
+    })
+}
+
 fn non_persistable_type_error(variable_name: &str, actual_type: &str) -> Result<(), Error> {
     bail!(
         "The variable `{}` has type `{}` which cannot be persisted.\n\
@@ -1119,6 +1364,174 @@ fn non_persistable_type_error(variable_name: &str, actual_type: &str) -> Result<
         variable_name,
         actual_type
     );
+}
+
+/// The number of parameters of the closure a `let` statement binds, if it binds a closure
+/// expression.
+fn closure_arity(let_stmt: &ast::LetStmt) -> Option<usize> {
+    match let_stmt.initializer()? {
+        ast::Expr::ClosureExpr(closure) => Some(closure.param_list()?.params().count()),
+        _ => None,
+    }
+}
+
+/// Code that makes rustc state the signature of the closure `var_name` (with `arity` parameters)
+/// as a tuple of its parameter types and return type: "expected `[(); 0]`, found `(i32, i32,
+/// i32)`". A tuple is never an array, so the probe never compiles (its function never runs).
+fn closure_signature_probe(var_name: &str, arity: usize) -> String {
+    let params: Vec<String> = (0..arity).map(|i| format!("A{i}")).collect();
+    let params = params.join(", ");
+    let separator = if arity == 0 { "" } else { ", " };
+    let tuple_end = if arity == 0 { "," } else { "" };
+    format!(
+        "{{ fn evcxr_signature<{params}{separator}R, F: FnOnce({params}) -> R>(_: &F) \
+         -> ({params}{separator}R{tuple_end}) {{ unreachable!() }} \
+         let _: [(); 0] = evcxr_signature(&{var_name}); }}"
+    )
+}
+
+/// The type rustc found where a mismatch error expected the placeholder `((),)`: from the note
+/// "expected tuple `((),)`\n found struct `T`" (full paths), else from the label
+/// "expected `((),)`, found `T`". Integer and float literals of unsettled type become `i32` and
+/// `f64`, as rustc's fallback makes them.
+fn found_type(error: &CompilationError) -> Option<String> {
+    // The placeholders: `((),)` for a variable's type, `[(); 0]` for a closure's signature.
+    static NOTE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            "(?s)expected .*`(?:\\(\\(\\),\\)|\\[\\(\\); 0\\])`.*\\n\\s*found [^`]*`(.*)`\\s*$",
+        )
+        .unwrap()
+    });
+    static LABEL: Lazy<Regex> = Lazy::new(|| {
+        Regex::new("^expected `(?:\\(\\(\\),\\)|\\[\\(\\); 0\\])`, found (?:`(.*)`|(integer)|(floating-point number))$")
+            .unwrap()
+    });
+    let json = &error.json;
+    let from_note = json["children"].as_array().and_then(|children| {
+        children.iter().find_map(|child| {
+            let message = child["message"].as_str()?;
+            NOTE.captures(message).map(|c| c[1].to_owned())
+        })
+    });
+    let from_label = || {
+        json["spans"].as_array().and_then(|spans| {
+            spans.iter().find_map(|span| {
+                let label = span["label"].as_str()?;
+                let found = LABEL.captures(label)?;
+                Some(if found.get(2).is_some() {
+                    "i32".to_owned()
+                } else if found.get(3).is_some() {
+                    "f64".to_owned()
+                } else {
+                    found[1].to_owned()
+                })
+            })
+        })
+    };
+    let found = from_note.or_else(from_label)?;
+    Some(found.replace("{integer}", "i32").replace("{float}", "f64"))
+}
+
+/// Splits the types of a tuple type `(A, B, C)` (rustc's display of it) at its top-level commas.
+fn tuple_elements(tuple: &str) -> Option<Vec<String>> {
+    let inner = tuple.strip_prefix('(')?.strip_suffix(')')?;
+    let mut elements = Vec::new();
+    let mut depth = 0i32;
+    let mut current = String::new();
+    for c in inner.chars() {
+        match c {
+            '(' | '<' | '[' | '{' => depth += 1,
+            ')' | '>' | ']' | '}' => depth -= 1,
+            _ => {}
+        }
+        // `->` is not a closing bracket.
+        if c == '>' && current.ends_with('-') {
+            depth += 1;
+        }
+        if c == ',' && depth == 0 {
+            elements.push(current.trim().to_owned());
+            current.clear();
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.trim().is_empty() {
+        elements.push(current.trim().to_owned());
+    }
+    Some(elements)
+}
+
+/// Whether `type_name` names a type later code can write: no closure, no `impl Trait`, no
+/// inference leftovers.
+fn is_nameable(type_name: &str) -> bool {
+    ![
+        "{closure",
+        "{coroutine",
+        "impl ",
+        "{unknown}",
+        "{type error}",
+        "{opaque",
+        "{async",
+    ]
+    .iter()
+    .any(|part| type_name.contains(part))
+}
+
+/// `impl Trait + Send + 'static` (an opaque type as rustc shows it) without its auto traits and
+/// lifetime bounds, for `dyn`; `None` if it is not an opaque type.
+fn opaque_trait(type_name: &str) -> Option<String> {
+    let bounds = type_name.strip_prefix("impl ")?;
+    let kept: Vec<&str> = split_bounds(bounds)
+        .into_iter()
+        .filter(|bound| {
+            !matches!(
+                *bound,
+                "Send" | "Sync" | "std::marker::Send" | "std::marker::Sync" | "'static"
+            ) && !bound.starts_with("use<")
+        })
+        .collect();
+    if kept.is_empty() || !is_nameable(&kept.join(" + ")) {
+        return None;
+    }
+    Some(kept.join(" + "))
+}
+
+/// Splits `A + B<C + D>` at its top-level `+`.
+fn split_bounds(bounds: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let bytes = bounds.as_bytes();
+    for (i, c) in bounds.char_indices() {
+        match c {
+            '(' | '<' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            '>' if i > 0 && bytes[i - 1] == b'-' => {}
+            '>' => depth -= 1,
+            '+' if depth == 0 => {
+                parts.push(bounds[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(bounds[start..].trim());
+    parts
+}
+
+/// `fn(i32) -> i32 {name}` (a function item, as rustc shows it) as the function pointer type
+/// `fn(i32) -> i32`.
+fn function_pointer(type_name: &str) -> Option<String> {
+    if !["fn(", "unsafe fn(", "for<"]
+        .iter()
+        .any(|start| type_name.starts_with(start))
+    {
+        return None;
+    }
+    let open = type_name.rfind(" {")?;
+    type_name
+        .ends_with('}')
+        .then(|| type_name[..open].to_owned())
 }
 
 fn fix_path() {
@@ -1184,6 +1597,9 @@ pub struct EvalOutputs {
     pub content_by_mime_type: HashMap<String, String>,
     pub timing: Option<Duration>,
     pub phases: Vec<PhaseDetails>,
+    /// Variables the code defined that were dropped at its end instead of being kept (only
+    /// with [`EvalContext::set_variable_types_from_rustc`]).
+    pub dropped_variables: Vec<DroppedVariable>,
 }
 
 impl EvalOutputs {
@@ -1192,6 +1608,7 @@ impl EvalOutputs {
             content_by_mime_type: HashMap::new(),
             timing: None,
             phases: Vec::new(),
+            dropped_variables: Vec::new(),
         }
     }
 
@@ -1224,6 +1641,7 @@ impl EvalOutputs {
             (t1, t2) => t1.or(t2),
         };
         self.phases.append(&mut other.phases);
+        self.dropped_variables.append(&mut other.dropped_variables);
     }
 }
 
@@ -1233,6 +1651,72 @@ struct VariableState {
     is_mut: bool,
     move_state: VariableMoveState,
     definition_span: Option<UserCodeSpan>,
+    /// How the variable is stored, while its type is being learnt from rustc.
+    persist: Persist,
+}
+
+/// How a variable is put into the variable store (see
+/// [`EvalContext::set_variable_types_from_rustc`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Persist {
+    /// As a value of its `type_name`.
+    AsIs,
+    /// Its type is not known yet: it is put as a `((),)`, and rustc's mismatch error states its
+    /// type ("expected `((),)`, found `T`").
+    ProbeType,
+    /// A closure with `arity` parameters: rustc is made to state its signature as a tuple of its
+    /// parameter types and return type.
+    ProbeClosure { arity: usize },
+    /// As `Box<dyn {dyn_trait} + {auto traits}>`: closures and `impl Trait` values, whose types
+    /// have no name.
+    Boxed {
+        /// `Fn(i32) -> i32`, `Iterator<Item = u8>`.
+        dyn_trait: String,
+        /// Whether `+ Send` (and `+ Sync`) are still tried.
+        send: bool,
+        sync: bool,
+    },
+}
+
+impl Persist {
+    /// The type stored, for a `Boxed` variable.
+    fn boxed_type(dyn_trait: &str, send: bool, sync: bool) -> String {
+        let mut type_name = format!("Box<dyn {dyn_trait}");
+        if send {
+            type_name.push_str(" + Send");
+        }
+        if sync {
+            type_name.push_str(" + Sync");
+        }
+        type_name.push('>');
+        type_name
+    }
+}
+
+/// A variable that a cell defined but that could not be kept for later cells: it was dropped
+/// at the end of the cell, which ran (see [`EvalContext::set_variable_types_from_rustc`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DroppedVariable {
+    /// The variable's name.
+    pub name: String,
+    /// Its type as rustc states it (may be empty when unknown).
+    pub type_name: String,
+    /// Why it could not be stored.
+    pub reason: DropReason,
+}
+
+/// Why a variable could not be kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// It borrows a value that lives only as long as the cell.
+    BorrowsCellValue,
+    /// Its type has no name later code could use (it contains a closure or an `impl Trait`).
+    UnnameableType,
+    /// Its type is private to the crate defining it.
+    PrivateType,
+    /// It is a closure or an `impl Trait` value that does not fit a `Box<dyn ...>` of its
+    /// signature or trait.
+    NotBoxable,
 }
 
 #[derive(Clone, Debug)]
@@ -1402,6 +1886,14 @@ impl ContextState {
 
     pub fn opt_level(&self) -> &str {
         &self.config.opt_level
+    }
+
+    /// The optimisation level dependencies are built at.
+    pub fn dependency_opt_level(&self) -> &str {
+        self.config
+            .dependency_opt_level
+            .as_deref()
+            .unwrap_or(&self.config.opt_level)
     }
 
     pub fn set_opt_level(&mut self, level: &str) -> Result<(), Error> {
@@ -1779,15 +2271,21 @@ impl ContextState {
         let mut statements = CodeBlock::new();
         for (var_name, var_state) in &self.variable_states {
             if var_state.move_state == move_state {
-                statements.pack_variable(
-                    var_name.clone(),
-                    format!(
+                let code = match &var_state.persist {
+                    Persist::ProbeClosure { arity } => closure_signature_probe(var_name, *arity),
+                    Persist::Boxed { .. } => format!(
+                        "evcxr_variable_store.put_variable::<{}>(stringify!({var_name}), \
+                         Box::new({var_name}));",
+                        var_state.type_name
+                    ),
+                    Persist::AsIs | Persist::ProbeType => format!(
                         // Note, we use stringify instead of quoting ourselves since it results in
                         // better errors if the user forgets to close a double-quote in their code.
                         "evcxr_variable_store.put_variable::<{}>(stringify!({var_name}), {var_name});",
                         var_state.type_name
                     ),
-                );
+                };
+                statements.pack_variable(var_name.clone(), code);
             }
         }
         statements
@@ -1865,7 +2363,15 @@ impl ContextState {
             };
             if let Some(let_stmt) = ast::LetStmt::cast(node.clone()) {
                 if let Some(pat) = let_stmt.pat() {
-                    self.record_new_locals(pat, let_stmt.ty(), &segment, node.text_range());
+                    self.record_new_locals(pat.clone(), let_stmt.ty(), &segment, node.text_range());
+                    if self.config.variable_types_from_rustc
+                        && let Some(arity) = closure_arity(&let_stmt)
+                        && let ast::Pat::IdentPat(ident) = pat
+                        && let Some(name) = ast::HasName::name(&ident)
+                        && let Some(state) = self.variable_states.get_mut(&name.text().to_string())
+                    {
+                        state.persist = Persist::ProbeClosure { arity };
+                    }
                     code_out = code_out.with_segment(segment);
                 }
             } else if ast::Attr::can_cast(node.kind()) {
@@ -2065,9 +2571,12 @@ impl ContextState {
         // type, we'll use that for all variables in that assignment (probably
         // only correct if it's a single variable). This gives the user a way to
         // force the type if rustc is giving us a bad suggestion.
-        let type_name = match opt_ty {
-            Some(ty) if type_is_fully_specified(&ty) => format!("{}", AstNode::syntax(&ty).text()),
-            _ => "String".to_owned(),
+        let (type_name, persist) = match opt_ty {
+            Some(ty) if type_is_fully_specified(&ty) => {
+                (format!("{}", AstNode::syntax(&ty).text()), Persist::AsIs)
+            }
+            _ if self.config.variable_types_from_rustc => ("((),)".to_owned(), Persist::ProbeType),
+            _ => ("String".to_owned(), Persist::AsIs),
         };
         if let Some(name) = ast::HasName::name(&pat_ident) {
             self.variable_states.insert(
@@ -2085,6 +2594,7 @@ impl ContextState {
                             range,
                         }
                     }),
+                    persist,
                 },
             );
         }

@@ -265,6 +265,9 @@ edition = "2024"
 crate-type = ["cdylib"]
 path = "src/lib.rs"
 
+[profile.dev.package."*"]
+opt-level = {}
+
 [profile.dev]
 opt-level = {}
 debug = false
@@ -281,6 +284,7 @@ overflow-checks = true
 {}
 "#,
             CRATE_NAME,
+            state.dependency_opt_level(),
             state.opt_level(),
             crate_imports
         )
@@ -312,6 +316,14 @@ pub(crate) fn wrap_rustc() {
 
 pub(crate) fn wrap_rustc_helper() -> Result<i32> {
     let mut command = rustc_command()?;
+    if std::env::var_os(UNTRIMMED_TYPE_PATHS_ENV).is_some() && is_user_crate(&command) {
+        // Diagnostics then name types by their full paths (`std::sync::Arc`), which later code
+        // can use as they are: variable types are read from them. A stable compiler accepts
+        // this `-Z` flag for this one crate only.
+        command
+            .env("RUSTC_BOOTSTRAP", CRATE_NAME)
+            .arg("-Ztrim-diagnostic-paths=false");
+    }
 
     let cache_result = cache::access_cache(&command)?;
     if matches!(cache_result, CacheResult::Hit) {
@@ -383,6 +395,21 @@ fn compiled_so_path(cargo_stdout: &[u8]) -> Result<PathBuf, Error> {
         expected_name,
         String::from_utf8_lossy(cargo_stdout)
     );
+}
+
+/// Set (by [`Config::cargo_command`]) when the user's crate must be compiled with full type
+/// paths in its diagnostics.
+pub(crate) const UNTRIMMED_TYPE_PATHS_ENV: &str = "EVCXR_UNTRIMMED_TYPE_PATHS";
+
+/// Whether `command` compiles the crate holding the user's code.
+fn is_user_crate(command: &Command) -> bool {
+    let mut args = command.get_args();
+    while let Some(arg) = args.next() {
+        if arg == "--crate-name" {
+            return args.next().is_some_and(|name| name == CRATE_NAME);
+        }
+    }
+    false
 }
 
 fn execution_so_source(command: &Command) -> Option<PathBuf> {
@@ -614,6 +641,7 @@ fn errors_from_cargo_output(
         .filter_map(|line| {
             serde_json::from_str(line)
                 .ok()
+                .filter(|json| !is_dependency_warning(json))
                 .and_then(|json| CompilationError::opt_new(json, code_block))
                 .or_else(|| {
                     if KNOWN_NON_JSON_ERRORS.is_match(line) {
@@ -624,6 +652,17 @@ fn errors_from_cargo_output(
         })
         .collect();
     (errors, non_json_error)
+}
+
+/// Whether `json` is one of cargo's messages carrying a diagnostic that is not an error, about a
+/// crate other than the one holding the user's code. Such warnings (of a path dependency, say)
+/// are not what made the build fail and are never the user's concern.
+fn is_dependency_warning(json: &serde_json::Value) -> bool {
+    json["reason"] == "compiler-message"
+        && json["target"]["name"] != CRATE_NAME
+        && !json["message"]["level"]
+            .as_str()
+            .is_some_and(|level| level.starts_with("error"))
 }
 
 pub(crate) struct SoFile {

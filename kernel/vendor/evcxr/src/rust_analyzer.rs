@@ -315,7 +315,37 @@ impl RustAnalyzer {
     pub(crate) fn completions(&self, position: usize) -> Result<Completions> {
         let mut completions = Vec::new();
         let mut range = None;
-        let config = completion_config();
+        let config = ra_ide::CompletionConfig {
+            enable_postfix_completions: true,
+            snippet_cap: SnippetCap::new(true),
+            enable_imports_on_the_fly: false,
+            enable_self_on_the_fly: true,
+            enable_private_editable: true,
+            prefer_no_std: false,
+            full_function_signatures: true,
+            snippets: vec![],
+            insert_use: InsertUseConfig {
+                prefix_kind: ra_hir::PrefixKind::ByCrate,
+                group: false,
+                granularity: ImportGranularity::Item,
+                enforce_granularity: false,
+                skip_glob_imports: false,
+            },
+            callable: Some(CallableSnippets::FillArguments),
+            limit: None,
+            prefer_prelude: false,
+            enable_term_search: true,
+            term_search_fuel: 400,
+            prefer_absolute: false,
+            add_semicolon_to_unit: true,
+            fields_to_resolve: CompletionFieldsToResolve::empty(),
+            exclude_flyimport: vec![],
+            exclude_traits: &[],
+            enable_auto_iter: true,
+            enable_auto_await: true,
+            ra_fixture: RaFixtureConfig::default(),
+            add_colons_to_module: true,
+        };
         if let Ok(Some(completion_items)) = self.analysis_host.analysis().completions(
             &config,
             ra_ide::FilePosition {
@@ -365,19 +395,17 @@ impl RustAnalyzer {
         })
     }
 
-    /// Starts computing the completions at `position` on a snapshot of the analysis, in a
-    /// thread of its own, and returns at once; the thread ends when done, or as soon as a
-    /// change is applied (which cancels the snapshot). What it computed on the way (name
-    /// resolution, types) stays in the database for later requests.
-    pub(crate) fn analyse_in_background(&self, position: usize) -> std::thread::JoinHandle<()> {
+    /// Starts analysing the source on a snapshot of the analysis, in a thread of its own, and
+    /// returns at once; the thread ends when done, or as soon as a change is applied (which
+    /// cancels the snapshot). It resolves every name of the source and infers every type (what
+    /// semantic highlighting needs); what it computed on the way (the standard library's and
+    /// the dependencies' name resolution above all) stays in the database for later requests.
+    pub(crate) fn analyse_in_background(&self) -> std::thread::JoinHandle<()> {
         let analysis = self.analysis_host.analysis();
-        let file_position = ra_ide::FilePosition {
-            file_id: self.source_file_id,
-            offset: (position as u32).into(),
-        };
+        let file_id = self.source_file_id;
         std::thread::spawn(move || {
             // Cancelled is a normal end here.
-            let _ = analysis.completions(&completion_config(), file_position, None);
+            let _ = analysis.highlight_as_html(file_id, false);
         })
     }
 
@@ -535,41 +563,6 @@ fn jupyter_kind(kind: ra_ide::CompletionItemKind) -> &'static str {
         K::Keyword => "keyword",
         K::Snippet | K::BuiltinType | K::UnresolvedReference | K::Expression => "instance",
         _ => "instance",
-    }
-}
-
-/// How evcxr asks rust-analyzer for completions.
-fn completion_config() -> ra_ide::CompletionConfig<'static> {
-    ra_ide::CompletionConfig {
-        enable_postfix_completions: true,
-        snippet_cap: SnippetCap::new(true),
-        enable_imports_on_the_fly: false,
-        enable_self_on_the_fly: true,
-        enable_private_editable: true,
-        prefer_no_std: false,
-        full_function_signatures: true,
-        snippets: vec![],
-        insert_use: InsertUseConfig {
-            prefix_kind: ra_hir::PrefixKind::ByCrate,
-            group: false,
-            granularity: ImportGranularity::Item,
-            enforce_granularity: false,
-            skip_glob_imports: false,
-        },
-        callable: Some(CallableSnippets::FillArguments),
-        limit: None,
-        prefer_prelude: false,
-        enable_term_search: true,
-        term_search_fuel: 400,
-        prefer_absolute: false,
-        add_semicolon_to_unit: true,
-        fields_to_resolve: CompletionFieldsToResolve::empty(),
-        exclude_flyimport: vec![],
-        exclude_traits: &[],
-        enable_auto_iter: true,
-        enable_auto_await: true,
-        ra_fixture: RaFixtureConfig::default(),
-        add_colons_to_module: true,
     }
 }
 
