@@ -24,6 +24,9 @@ step "system packages and Python environment"
 scripts/setup-system.sh
 venv="$(scripts/setup-python.sh | tail -n 1)"
 
+step "vendored evcxr is the published 0.22.0 plus THREADLAB.patch, nothing else"
+limit 300 kernel/vendor/check-evcxr.sh
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
