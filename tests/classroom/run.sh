@@ -3,7 +3,7 @@
 # through the real kernel.
 #
 # Usage: tests/classroom/run.sh [pytest args...]
-#   Build first: cargo build --release -p threadlab-kernel (with the same CARGO_TARGET_DIR).
+#   Build first: source scripts/env.sh && build_release (with the same CARGO_TARGET_DIR).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$here"
@@ -11,7 +11,7 @@ source scripts/env.sh
 
 kernel="${THREADLAB_KERNEL:-$CARGO_TARGET_DIR/release/threadlab-kernel}"
 if [ ! -x "$kernel" ]; then
-  echo "no kernel binary at $kernel: run 'cargo build --release -p threadlab-kernel' first" >&2
+  echo "no kernel binary at $kernel: run 'source scripts/env.sh && build_release' first" >&2
   exit 1
 fi
 export THREADLAB_KERNEL="$kernel"

@@ -27,7 +27,7 @@ def kernel_binary() -> Path:
         path = target / "release" / "threadlab-kernel"
     if not path.is_file():
         raise RuntimeError(
-            f"kernel binary not found at {path}: build it with `cargo build --release -p threadlab-kernel` "
+            f"kernel binary not found at {path}: build it with `source scripts/env.sh && build_release` "
             "and set THREADLAB_KERNEL to its path"
         )
     return path

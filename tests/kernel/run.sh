@@ -3,7 +3,7 @@
 # sockets, and notebook execution through nbclient, against the release binary.
 #
 # Usage: tests/kernel/run.sh [pytest args...]
-#   Build first: cargo build --release -p threadlab-kernel (with the same CARGO_TARGET_DIR).
+#   Build first: source scripts/env.sh && build_release (with the same CARGO_TARGET_DIR).
 #   THREADLAB_KERNEL=/path/to/threadlab-kernel overrides the binary.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -12,7 +12,7 @@ source scripts/env.sh
 
 kernel="${THREADLAB_KERNEL:-$CARGO_TARGET_DIR/release/threadlab-kernel}"
 if [ ! -x "$kernel" ]; then
-  echo "no kernel binary at $kernel: run 'cargo build --release -p threadlab-kernel' first" >&2
+  echo "no kernel binary at $kernel: run 'source scripts/env.sh && build_release' first" >&2
   exit 1
 fi
 export THREADLAB_KERNEL="$kernel"

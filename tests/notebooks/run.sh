@@ -4,7 +4,7 @@
 # with the reference solutions and with wrong ones.
 #
 # Usage: tests/notebooks/run.sh [pytest args...]
-#   Build first: cargo build --release -p threadlab-kernel (with the same CARGO_TARGET_DIR).
+#   Build first: source scripts/env.sh && build_release (with the same CARGO_TARGET_DIR).
 #   THREADLAB_KERNEL=/path/to/threadlab-kernel overrides the binary; its kernelspec is installed
 #   into a temporary prefix put first on JUPYTER_PATH (nothing of the user's set-up changes).
 set -euo pipefail
@@ -14,7 +14,7 @@ source scripts/env.sh
 
 kernel="${THREADLAB_KERNEL:-$CARGO_TARGET_DIR/release/threadlab-kernel}"
 if [ ! -x "$kernel" ]; then
-  echo "no kernel binary at $kernel: run 'cargo build --release -p threadlab-kernel' first" >&2
+  echo "no kernel binary at $kernel: run 'source scripts/env.sh && build_release' first" >&2
   exit 1
 fi
 export THREADLAB_KERNEL="$kernel"
