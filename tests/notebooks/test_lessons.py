@@ -308,7 +308,7 @@ class TestPymotwDeepDive:
         listed = re.search(r"^\[.*\]$", reprs, re.M).group(0)
         found = re.findall(r"<[^>]+>", listed)
         assert re.fullmatch(r"<_MainThread\(MainThread, started \d+\)>", found[0])
-        assert len(found) == 4 and all(re.fullmatch(r"<Thread\(Thread-\d+, started daemon \d+\)>", r) for r in found[1:])
+        assert len(found) == 4 and all(re.fullmatch(r"<Thread\(Thread-\d+ \(sleepy_worker\), started daemon \d+\)>", r) for r in found[1:])
         refused = lines(deep, "if let Err(error) = t.join()")
         assert "(MainThread) RuntimeError: cannot join current thread" in refused
 
