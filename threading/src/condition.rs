@@ -197,8 +197,7 @@ impl Condition<()> {
                 if owner != 0 && owner != registry::current_key() {
                     return Err(RuntimeError::new("cannot release un-acquired lock"));
                 }
-                self.owner.store(0, Ordering::Relaxed);
-                lock.raw().release()
+                self.release_plain(lock)
             }
             CondLock::RLock(rlock, _) => rlock.release(),
         }
@@ -414,13 +413,16 @@ impl<T> Condition<T> {
         true
     }
 
+    /// Releases a plain lock, forgetting its holder first (the one place both happen).
+    fn release_plain(&self, lock: &Lock<T>) -> Result<(), RuntimeError> {
+        self.owner.store(0, Ordering::Relaxed);
+        lock.raw().release()
+    }
+
     /// Releases the lock a guard holds (the caller holds it, so no ownership check).
     fn release_held(&self) {
         let _ = match &self.lock {
-            CondLock::Lock(lock) => {
-                self.owner.store(0, Ordering::Relaxed);
-                lock.raw().release()
-            }
+            CondLock::Lock(lock) => self.release_plain(lock),
             CondLock::RLock(rlock, _) => rlock.release(),
         };
     }
@@ -475,8 +477,7 @@ impl<T> Condition<T> {
     fn release_save(&self) -> usize {
         match &self.lock {
             CondLock::Lock(lock) => {
-                self.owner.store(0, Ordering::Relaxed);
-                let _ = lock.raw().release();
+                let _ = self.release_plain(lock);
                 1
             }
             CondLock::RLock(rlock, _) => rlock.release_save().unwrap_or(1),
