@@ -61,7 +61,8 @@ step "classroom: the Gradescope autograder zip, the Kubernetes manifest and the 
 bash -n classroom/gradescope/setup.sh classroom/gradescope/run_autograder classroom/gradescope/make-autograder.sh
 zipdir="$(mktemp -d)"
 classroom/gradescope/make-autograder.sh "$zipdir/autograder.zip" print-in-order foobar zero-even-odd >/dev/null
-python3 -m zipfile -l "$zipdir/autograder.zip" | grep -q '^run_autograder '
+python3 -m zipfile -l "$zipdir/autograder.zip" > "$zipdir/listing"
+grep '^run_autograder ' "$zipdir/listing" >/dev/null
 rm -rf "$zipdir"
 "$venv/bin/kubernetes-validate" --strict classroom/kubernetes/grade-class.yaml
 "$venv/bin/hadolint" classroom/containers/grader.Dockerfile classroom/containers/lab.Dockerfile
