@@ -53,8 +53,12 @@ fn main() {
         for (relative, path) in &files {
             hasher.update(format!("{folder}/{relative}\0").as_bytes());
             hasher.update(std::fs::read(path).unwrap());
-            writeln!(code, "        ({relative:?}, include_bytes!({:?})),", path.display().to_string())
-                .unwrap();
+            writeln!(
+                code,
+                "        ({relative:?}, include_bytes!({})),",
+                include_path(path, &workspace, &out_dir)
+            )
+            .unwrap();
         }
         code.push_str("    ] },\n");
     }
@@ -62,6 +66,19 @@ fn main() {
     let hash: String = hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
     writeln!(code, "pub(crate) const BUNDLE_HASH: &str = {hash:?};").unwrap();
     std::fs::write(out_dir.join("bundle.rs"), code).unwrap();
+}
+
+/// The argument of `include_bytes!` for `path`, relative to the compiling clone: this script's
+/// output is reused by any clone sharing the target folder while its mtimes look fresh (cargo
+/// hashes path packages without their location), and an absolute path would read an earlier
+/// clone's files, or fail once that clone is gone.
+fn include_path(path: &Path, workspace: &Path, out_dir: &Path) -> String {
+    if let Ok(inside) = path.strip_prefix(out_dir) {
+        format!("concat!(env!(\"OUT_DIR\"), {:?})", format!("/{}", inside.display()))
+    } else {
+        let inside = path.strip_prefix(workspace).expect("bundled files are in the workspace");
+        format!("concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?})", format!("/../{}", inside.display()))
+    }
 }
 
 fn read_toml(path: &Path) -> Table {

@@ -393,17 +393,21 @@ let waiter = threading::Thread::builder().name("waiter").target({
 waiter.start().unwrap();
 waiter.join().unwrap();
 """
-    result, took = interrupt_after(kernel, code)
-    assert result.status == "error"
-    error = result.error()
-    assert error["ename"] == "KeyboardInterrupt"
-    assert took < 2.0, f"the interrupt took {took:.1f}s"
-    report = "\n".join(error["traceback"])
-    assert "MainThread: blocked in Thread.join" in report
-    assert "waiter: blocked in Event.wait" in report
-    assert "Variables defined before this cell are kept" in report
-    assert kernel.ok("before").result_text() == "7"
-    kernel.ok("gate.set();")
+    try:
+        # The message that variables are kept shows the interrupt reached the cell (the other
+        # path, after the grace period, restarts the process and says all variables were lost).
+        result, _ = interrupt_after(kernel, code)
+        assert result.status == "error"
+        error = result.error()
+        assert error["ename"] == "KeyboardInterrupt"
+        report = "\n".join(error["traceback"])
+        assert "MainThread: blocked in Thread.join" in report
+        assert "waiter: blocked in Event.wait" in report
+        assert "Variables defined before this cell are kept" in report
+        assert kernel.ok("before").result_text() == "7"
+    finally:
+        # The waiter must not outlive this test: later tests count the live threads.
+        kernel.ok("gate.set();")
 
 
 def test_interrupting_a_two_lock_deadlock(kernel):
@@ -419,24 +423,30 @@ def test_interrupting_a_two_lock_deadlock(kernel):
     threading::sleep(std::time::Duration::from_millis(100));
     let _held_b = b.lock();
 }"""
-    result, took = interrupt_after(kernel, code)
+    result, _ = interrupt_after(kernel, code)
     error = result.error()
     assert error["ename"] == "KeyboardInterrupt"
-    assert took < 2.0
     report = "\n".join(error["traceback"])
     assert "MainThread: blocked in Lock.acquire" in report
     assert "other: blocked in Lock.acquire" in report
-    # The main thread's guard on `a` was released while unwinding, so `other` could finish.
-    assert kernel.ok("threading::active_count()").result_text() == "1"
+    # The main thread's guard on `a` was released while unwinding, so `other` can finish (it
+    # may still be on its way out when the next cell starts: give it up to ten seconds).
+    settled = """{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while threading::active_count() > 1 && std::time::Instant::now() < deadline {
+        threading::sleep(std::time::Duration::from_millis(10));
+    }
+    threading::active_count()
+}"""
+    assert kernel.ok(settled).result_text() == "1"
 
 
 def test_interrupting_a_busy_loop_restarts_and_says_variables_were_lost(kernel):
     kernel.ok("let doomed = 5;")
-    result, took = interrupt_after(kernel, "loop { std::hint::spin_loop(); }", delay=1.0)
+    result, _ = interrupt_after(kernel, "loop { std::hint::spin_loop(); }", delay=1.0)
     error = result.error()
     assert error["ename"] == "KeyboardInterrupt"
     assert "all variables were lost" in "\n".join(error["traceback"])
-    assert took < 10
     assert kernel.execute("doomed").status == "error"
     # The new process has the bundled crates and the agent again.
     assert kernel.ok("threading::current_thread().name()").result_text() == '"MainThread"'

@@ -31,6 +31,10 @@ struct State {
     running: Option<u64>,
     /// The running cell is a program cell: it stops itself when asked.
     program: bool,
+    /// An interrupt asked the agent for its report and the answer has not come back: the cell
+    /// may end first (the agent interrupts the main thread right after writing the report, and
+    /// the two travel on different pipes), so `end` waits for it.
+    awaiting_report: bool,
     interruption: Interruption,
 }
 
@@ -69,6 +73,7 @@ impl Interrupter {
         let mut state = self.lock();
         state.running = Some(id);
         state.program = false;
+        state.awaiting_report = false;
         state.interruption = Interruption::default();
     }
 
@@ -81,6 +86,15 @@ impl Interrupter {
     /// The running cell ended; what happened to it.
     pub fn end(&self) -> Interruption {
         let mut state = self.lock();
+        let deadline = Instant::now() + self.grace;
+        while state.awaiting_report {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            state = self.ended.wait_timeout(state, left).unwrap_or_else(|e| e.into_inner()).0;
+        }
+        state.awaiting_report = false;
         state.running = None;
         let interruption = std::mem::take(&mut state.interruption);
         drop(state);
@@ -102,25 +116,34 @@ impl Interrupter {
         if state.program {
             return;
         }
-        drop(state);
         if again || self.agent.connected().is_none() {
             // A second press, or nothing to ask: stop it now.
+            drop(state);
             self.kill(cell);
             return;
         }
+        state.awaiting_report = true;
+        drop(state);
         let this = Arc::clone(self);
         let _ =
             std::thread::Builder::new().name("threadlab-interrupt".into()).spawn(move || this.watch(cell));
     }
 
     fn watch(&self, cell: u64) {
-        let report = self.agent.interrupt(Duration::from_millis(500));
+        let pressed = Instant::now();
+        // The grace period bounds the wait: on a loaded machine the agent's answer can take
+        // longer than a second, and without it the error would not say who was blocked.
+        let report = self.agent.interrupt(self.grace);
         let mut state = self.lock();
+        if state.awaiting_report && state.running == Some(cell) {
+            state.awaiting_report = false;
+            state.interruption.report = report;
+            self.ended.notify_all();
+        }
         if state.running != Some(cell) {
             return;
         }
-        state.interruption.report = report;
-        let mut deadline = Instant::now() + self.grace;
+        let mut deadline = pressed + self.grace;
         loop {
             if state.running != Some(cell) {
                 return;
