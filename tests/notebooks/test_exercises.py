@@ -124,6 +124,16 @@ def test_foobar_with_two_events_deadlocks_and_replays(run_notebook):
         assert plain.split() == ["foo", "bar"] * 10, plain
 
 
+def test_the_python_notebooks_condition_solution_runs_and_passes(run_notebook):
+    executed = run_notebook("08-zero-even-odd.ipynb")
+    # The Python notebook's output: 0 1 0 2 ... 0 10, one number a line.
+    printed = nbrun.stream(nbrun.find_cell(executed, "ConditionZeroEvenOdd::new(10)"))
+    assert printed.split() == [str(x) for i in range(1, 11) for x in (0, i)], printed
+    checked_output = nbrun.text(nbrun.find_cell(executed, "check!(zero_even_odd, ConditionZeroEvenOdd)"))
+    line = verdict_line("zero-even-odd", checked_output)
+    assert re.fullmatch(r"\[zero-even-odd\] PASS after \d+ runs in [\d.]+ s \[controlled scheduling, seed 1\]", line), line
+
+
 def test_print_without_a_newline_shows(run_notebook):
     executed = run_notebook("08-zero-even-odd.ipynb")
     assert nbrun.stream(nbrun.find_cell(executed, 'print!("ww");')) == "wwwwdw"
