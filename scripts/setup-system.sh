@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Debian packages the project uses when it can have them: mold (evcxr links cells with it, ~1.5x
-# faster). Everything still works without it; as non-root nothing is installed.
+# faster) and chromium (the browser tests drive JupyterLab in it; only `scripts/test.sh` needs it).
+# As non-root nothing is installed: JupyterLab and the kernel work without both.
 set -uo pipefail
 want=()
 command -v mold >/dev/null 2>&1 || want+=(mold)
+[ -x /usr/bin/chromium ] || want+=(chromium)
 if [ ${#want[@]} -eq 0 ] || [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get install -y -qq "${want[@]}" >/dev/null 2>&1 \
   || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "${want[@]}" >/dev/null 2>&1; } \
-  || echo "note: could not install ${want[*]}; cells link more slowly" >&2
+  || echo "note: could not install ${want[*]} (without mold cells link more slowly; without chromium the browser tests cannot run)" >&2
 exit 0

@@ -73,6 +73,9 @@ limit 900 tests/kernel/run.sh
 step "notebooks through nbclient"
 limit 1200 tests/notebooks/run.sh
 
+step "a learner's session in a real browser: JupyterLab driven by headless Chromium (Playwright)"
+limit 600 tests/browser/run.sh
+
 step "classroom: a real nbgrader cycle on the course template"
 limit 900 tests/classroom/run.sh
 
