@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the project uses when it can have them: mold (evcxr links cells with it, ~1.5x
-# faster) and chromium (the browser tests drive JupyterLab in it; only `scripts/test.sh` needs it).
-# As non-root nothing is installed: JupyterLab and the kernel work without both.
+# faster) and, with --browser, chromium (the browser tests drive JupyterLab in it; scripts/test.sh
+# asks for it, scripts/start.sh does not). As non-root nothing is installed.
 set -uo pipefail
 want=()
 command -v mold >/dev/null 2>&1 || want+=(mold)
-[ -x /usr/bin/chromium ] || want+=(chromium)
+if [ "${1:-}" = --browser ] && [ ! -x /usr/bin/chromium ]; then want+=(chromium); fi
 if [ ${#want[@]} -eq 0 ] || [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi

@@ -21,7 +21,7 @@ limit() {
 }
 
 step "system packages and Python environment"
-scripts/setup-system.sh
+scripts/setup-system.sh --browser
 venv="$(scripts/setup-python.sh | tail -n 1)"
 
 step "vendored evcxr is the published 0.22.0 plus THREADLAB.patch, nothing else"
