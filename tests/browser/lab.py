@@ -67,14 +67,17 @@ def jupyter_lab() -> Iterator[Lab]:
     root = Path(tempfile.mkdtemp(prefix="threadlab-lab-"))
     shutil.copytree(nbrun.NOTEBOOKS, root / "notebooks")
     home = root / "home"  # JupyterLab's settings and workspaces: fresh, so no earlier layout reopens
-    home.mkdir()
+    # No "get notified about Jupyter news?" toast over the outputs (the user-settings file format).
+    settings = home / "config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}\n')
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTERLAB_WORKSPACES_DIR=str(home / "ws"))
     log = open(root / "server.log", "w")
     args = [
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root / 'notebooks'}",
-        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     if os.geteuid() == 0:
         args.append("--allow-root")
