@@ -6,7 +6,8 @@
 //! thread), B three times, C, A. Tasks are lettered in creation order (`A`..`Z`, `a`..`z`); a
 //! count after a letter repeats it; `~` marks a time-slice preemption (a thread that ran too
 //! long without reaching a synchronisation point was set aside), which a replay can only
-//! approximate. `o1-n5-o201-s2a` is an OS-chaos run with seed `0x2a`: real threads, so its
+//! approximate; `!` marks a spurious wake-up (the running task's `Condvar` wait or `park` ended
+//! without a notification, as `std` allows), which a replay repeats at the same wait. `o1-n5-o201-s2a` is an OS-chaos run with seed `0x2a`: real threads, so its
 //! replay reruns the same perturbations but cannot force the same interleaving.
 
 use super::{ChoicePoint, Strategy};
@@ -21,6 +22,8 @@ pub enum Step {
     Run(usize),
     /// The watchdog set the running task aside and let this one run.
     Preempt(usize),
+    /// The running task's wait ended spuriously.
+    Spurious,
 }
 
 /// The decisions of one controlled run (only those with a choice: forced steps are implied).
@@ -55,6 +58,10 @@ impl fmt::Display for Trace {
                     write!(f, "~{}", letter(task))?;
                     i += 1;
                 }
+                Step::Spurious => {
+                    f.write_str("!")?;
+                    i += 1;
+                }
                 Step::Run(task) => {
                     let mut count = 1;
                     while i + count < steps.len() && steps[i + count] == Step::Run(task) {
@@ -79,6 +86,10 @@ impl std::str::FromStr for Trace {
         let mut steps = Vec::new();
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
+            if c == '!' {
+                steps.push(Step::Spurious);
+                continue;
+            }
             let preempt = c == '~';
             let c = if preempt { chars.next().ok_or(ReplayError::Trace(text.into()))? } else { c };
             let task = task_of(c).ok_or(ReplayError::Trace(text.into()))?;
@@ -234,17 +245,29 @@ fn parse_seeded(text: &str) -> Option<StrategySpec> {
 }
 
 /// Follows a recorded trace; after it (or if the program no longer matches it), keeps the
-/// running task running.
+/// running task running. A wait ends spuriously exactly where the trace has a `!`.
+///
+/// ```
+/// use threadlab_grader::core::schedule::{ChoicePoint, Strategy, replay::Replay};
+/// let mut replay = Replay::new("AB!A".parse().unwrap());
+/// let at = |step| ChoicePoint { candidates: &[0, 1], current: Some(0), unfair: false, step };
+/// assert_eq!(replay.choose(&at(0)), 0);
+/// assert!(!replay.spurious_wakeup(1)); // the trace has a decision here, not a wake-up
+/// assert_eq!(replay.choose(&at(1)), 1);
+/// assert!(replay.spurious_wakeup(2));
+/// assert_eq!(replay.choose(&at(2)), 0);
+/// assert!(replay.note().is_none());
+/// ```
 #[derive(Debug)]
 pub struct Replay {
-    steps: std::vec::IntoIter<Step>,
+    steps: std::iter::Peekable<std::vec::IntoIter<Step>>,
     diverged_at: Option<u64>,
 }
 
 impl Replay {
     /// A strategy replaying `trace`.
     pub fn new(trace: Trace) -> Self {
-        Replay { steps: trace.0.into_iter(), diverged_at: None }
+        Replay { steps: trace.0.into_iter().peekable(), diverged_at: None }
     }
 
     fn fallback(decision: &ChoicePoint<'_>) -> usize {
@@ -260,6 +283,11 @@ impl Strategy for Replay {
         loop {
             match self.steps.next() {
                 Some(Step::Preempt(_)) => continue,
+                Some(Step::Spurious) => {
+                    // A wake-up the program no longer asks for here.
+                    self.diverged_at.get_or_insert(decision.step);
+                    continue;
+                }
                 Some(Step::Run(task)) if decision.candidates.contains(&task) => return task,
                 Some(Step::Run(_)) => {
                     self.diverged_at.get_or_insert(decision.step);
@@ -268,6 +296,10 @@ impl Strategy for Replay {
                 None => return Self::fallback(decision),
             }
         }
+    }
+
+    fn spurious_wakeup(&mut self, _step: u64) -> bool {
+        self.steps.next_if_eq(&Step::Spurious).is_some()
     }
 
     fn note(&self) -> Option<String> {
