@@ -42,11 +42,12 @@ pub trait Strategy: Send {
     fn choose(&mut self, decision: &ChoicePoint<'_>) -> usize;
 
     /// Whether the running task's wait (a `Condvar` wait or `thread::park`, which `std` allows
-    /// to end without a notification) ends spuriously now. A `true` is recorded in the trace,
-    /// so a replay makes the same wait end the same way. The default never does.
-    fn spurious_wakeup(&mut self, step: u64) -> bool {
+    /// to end without a notification) ends spuriously now: `None` if this run never injects
+    /// one (the default), else the decision, which the controller records in the trace (every
+    /// decision, `false` ones too, so a replay gives each wait its own answer).
+    fn spurious_wakeup(&mut self, step: u64) -> Option<bool> {
         let _ = step;
-        false
+        None
     }
 
     /// Anything the report should say about this run's schedule (a replay that diverged).
@@ -71,9 +72,10 @@ impl Spurious {
     ///
     /// ```
     /// use threadlab_grader::core::schedule::Spurious;
-    /// let waits = |seed| { let mut s = Spurious::new(seed); (0..32).map(|_| s.wake()).collect::<Vec<bool>>() };
-    /// let on: Vec<bool> = (0..64).map(|seed| waits(seed).contains(&true)).collect();
+    /// let waits = |seed| { let mut s = Spurious::new(seed); (0..32).map(|_| s.wake()).collect::<Vec<_>>() };
+    /// let on: Vec<bool> = (0..64).map(|seed| waits(seed).contains(&Some(true))).collect();
     /// assert!(on.contains(&true) && on.contains(&false)); // some runs have them, some do not
+    /// assert!((0..64).any(|seed| waits(seed).iter().all(Option::is_none)));
     /// assert_eq!(waits(7), waits(7));
     /// ```
     pub fn new(seed: u64) -> Spurious {
@@ -81,9 +83,9 @@ impl Spurious {
         Spurious(rng.bool().then_some(rng))
     }
 
-    /// Whether the next wait ends spuriously.
-    pub fn wake(&mut self) -> bool {
-        self.0.as_mut().is_some_and(|rng| rng.u32(0..SPURIOUS_ONE_IN) == 0)
+    /// Whether the next wait ends spuriously (`None` on a run without spurious wake-ups).
+    pub fn wake(&mut self) -> Option<bool> {
+        self.0.as_mut().map(|rng| rng.u32(0..SPURIOUS_ONE_IN) == 0)
     }
 }
 

@@ -85,7 +85,7 @@ impl Strategy for Pct {
         *candidates.iter().max_by_key(|&&t| self.priority(t)).expect("candidates are never empty")
     }
 
-    fn spurious_wakeup(&mut self, _step: u64) -> bool {
+    fn spurious_wakeup(&mut self, _step: u64) -> Option<bool> {
         self.spurious.wake()
     }
 }

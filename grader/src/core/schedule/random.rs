@@ -29,7 +29,7 @@ impl Strategy for RandomWalk {
         candidates[self.rng.usize(..candidates.len())]
     }
 
-    fn spurious_wakeup(&mut self, _step: u64) -> bool {
+    fn spurious_wakeup(&mut self, _step: u64) -> Option<bool> {
         self.spurious.wake()
     }
 }

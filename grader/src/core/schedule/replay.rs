@@ -6,8 +6,12 @@
 //! thread), B three times, C, A. Tasks are lettered in creation order (`A`..`Z`, `a`..`z`); a
 //! count after a letter repeats it; `~` marks a time-slice preemption (a thread that ran too
 //! long without reaching a synchronisation point was set aside), which a replay can only
-//! approximate; `!` marks a spurious wake-up (the running task's `Condvar` wait or `park` ended
-//! without a notification, as `std` allows), which a replay repeats at the same wait. `o1-n5-o201-s2a` is an OS-chaos run with seed `0x2a`: real threads, so its
+//! approximate. On a run that injects spurious wake-ups, every wait that `std` allows to end
+//! spuriously (`Condvar` waits, `park`) is in the schedule too: `+` for one that ended without
+//! a notification, `.` for one left to wait (counts repeat them too; both are safe unquoted in
+//! a shell), so a replay gives each wait the same answer: `c1-n1-o201-B4.+B3C5` is B for four
+//! decisions, a wait left waiting, one woken spuriously, B for three decisions, ...
+//! `o1-n5-o201-s2a` is an OS-chaos run with seed `0x2a`: real threads, so its
 //! replay reruns the same perturbations but cannot force the same interleaving.
 
 use super::{ChoicePoint, Strategy};
@@ -22,8 +26,15 @@ pub enum Step {
     Run(usize),
     /// The watchdog set the running task aside and let this one run.
     Preempt(usize),
-    /// The running task's wait ended spuriously.
-    Spurious,
+    /// The running task reached a wait that may end spuriously, and it did (`+`) or not (`.`).
+    Wait {
+        /// Whether it ended at once, without a notification.
+        spurious: bool,
+    },
+}
+
+fn wait_mark(spurious: bool) -> char {
+    if spurious { '+' } else { '.' }
 }
 
 /// The decisions of one controlled run (only those with a choice: forced steps are implied).
@@ -58,16 +69,17 @@ impl fmt::Display for Trace {
                     write!(f, "~{}", letter(task))?;
                     i += 1;
                 }
-                Step::Spurious => {
-                    f.write_str("!")?;
-                    i += 1;
-                }
-                Step::Run(task) => {
+                step @ (Step::Run(_) | Step::Wait { .. }) => {
                     let mut count = 1;
-                    while i + count < steps.len() && steps[i + count] == Step::Run(task) {
+                    while i + count < steps.len() && steps[i + count] == step {
                         count += 1;
                     }
-                    f.write_fmt(format_args!("{}", letter(task)))?;
+                    let mark = match step {
+                        Step::Run(task) => letter(task),
+                        Step::Wait { spurious } => wait_mark(spurious),
+                        Step::Preempt(_) => unreachable!(),
+                    };
+                    f.write_fmt(format_args!("{mark}"))?;
                     if count > 1 {
                         write!(f, "{count}")?;
                     }
@@ -86,13 +98,15 @@ impl std::str::FromStr for Trace {
         let mut steps = Vec::new();
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
-            if c == '!' {
-                steps.push(Step::Spurious);
-                continue;
-            }
             let preempt = c == '~';
             let c = if preempt { chars.next().ok_or(ReplayError::Trace(text.into()))? } else { c };
-            let task = task_of(c).ok_or(ReplayError::Trace(text.into()))?;
+            let step = match c {
+                '+' | '.' if !preempt => Step::Wait { spurious: c == '+' },
+                _ => {
+                    let task = task_of(c).ok_or(ReplayError::Trace(text.into()))?;
+                    if preempt { Step::Preempt(task) } else { Step::Run(task) }
+                }
+            };
             let mut count = 0usize;
             while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
                 count = count
@@ -101,10 +115,9 @@ impl std::str::FromStr for Trace {
                     .ok_or(ReplayError::Trace(text.into()))?;
                 chars.next();
             }
-            if preempt {
-                steps.push(Step::Preempt(task));
-            } else {
-                steps.extend(std::iter::repeat_n(Step::Run(task), count.max(1)));
+            match step {
+                Step::Preempt(_) => steps.push(step),
+                _ => steps.extend(std::iter::repeat_n(step, count.max(1))),
             }
         }
         Ok(Trace(steps))
@@ -245,17 +258,21 @@ fn parse_seeded(text: &str) -> Option<StrategySpec> {
 }
 
 /// Follows a recorded trace; after it (or if the program no longer matches it), keeps the
-/// running task running. A wait ends spuriously exactly where the trace has a `!`.
+/// running task running. Each wait gets the answer the trace has for it (`+` spurious, `.`
+/// not); a trace without waits is a run that injected no spurious wake-up.
 ///
 /// ```
-/// use threadlab_grader::core::schedule::{ChoicePoint, Strategy, replay::Replay};
-/// let mut replay = Replay::new("AB!A".parse().unwrap());
+/// use threadlab_grader::core::schedule::{ChoicePoint, Strategy, Trace, replay::Replay};
+/// let trace: Trace = "AB.+A".parse().unwrap();
+/// assert_eq!(trace.to_string(), "AB.+A");
+/// let mut replay = Replay::new(trace);
 /// let at = |step| ChoicePoint { candidates: &[0, 1], current: Some(0), unfair: false, step };
 /// assert_eq!(replay.choose(&at(0)), 0);
-/// assert!(!replay.spurious_wakeup(1)); // the trace has a decision here, not a wake-up
 /// assert_eq!(replay.choose(&at(1)), 1);
-/// assert!(replay.spurious_wakeup(2));
-/// assert_eq!(replay.choose(&at(2)), 0);
+/// assert_eq!(replay.spurious_wakeup(2), Some(false));
+/// assert_eq!(replay.spurious_wakeup(2), Some(true));
+/// assert_eq!(replay.choose(&at(3)), 0);
+/// assert_eq!(replay.spurious_wakeup(4), None); // past the trace: no spurious wake-up
 /// assert!(replay.note().is_none());
 /// ```
 #[derive(Debug)]
@@ -283,7 +300,7 @@ impl Strategy for Replay {
         loop {
             match self.steps.next() {
                 Some(Step::Preempt(_)) => continue,
-                Some(Step::Spurious) => {
+                Some(Step::Wait { .. }) => {
                     // A wake-up the program no longer asks for here.
                     self.diverged_at.get_or_insert(decision.step);
                     continue;
@@ -298,8 +315,11 @@ impl Strategy for Replay {
         }
     }
 
-    fn spurious_wakeup(&mut self, _step: u64) -> bool {
-        self.steps.next_if_eq(&Step::Spurious).is_some()
+    fn spurious_wakeup(&mut self, _step: u64) -> Option<bool> {
+        match self.steps.next_if(|s| matches!(s, Step::Wait { .. })) {
+            Some(Step::Wait { spurious }) => Some(spurious),
+            _ => None,
+        }
     }
 
     fn note(&self) -> Option<String> {

@@ -21,8 +21,9 @@
 //!   another task gets the baton, the first keeps running on its own until it next reaches a
 //!   point. Such a run is marked in its trace and replays only approximately.
 //! * A wait that `std` allows to end spuriously (`Condvar` waits, `thread::park` of
-//!   `threading::stdlib`) ends so when the strategy says (seeded, recorded in the trace as
-//!   `!`, so a replay repeats it): an `if` where a `while` belongs fails.
+//!   `threading::stdlib`) ends so when the strategy says (seeded; on a run that injects them
+//!   every such wait's answer is in the trace, so a replay repeats it): an `if` where a
+//!   `while` belongs fails.
 //! * On abort, tasks waiting in the hook unwind with `threading::KeyboardInterrupt`, which
 //!   leaves the primitives consistent and ends their threads.
 
@@ -506,10 +507,10 @@ impl Scheduler for Controller {
         }
         let step = st.steps;
         let spurious = st.strategy.spurious_wakeup(step);
-        if spurious {
-            st.trace.push(Step::Spurious);
+        if let Some(wake) = spurious {
+            st.trace.push(Step::Wait { spurious: wake });
         }
-        spurious
+        spurious == Some(true)
     }
 
     fn sleep(&self, duration: Duration) {
