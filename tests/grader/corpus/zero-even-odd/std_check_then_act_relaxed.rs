@@ -2,8 +2,10 @@
 // why: issue 14's second bug, on std alone: a check-then-act across two Relaxed atomics in a
 //      yield_now spin loop. odd/even read the next number, then check whose turn it is; a
 //      thread that reads the number, is preempted while the other prints and zero hands the
-//      turn back, then sees its turn and prints the stale number. Real threads: see the rate
-//      measured in grader/BENCHMARKS.md (the issue's estimate: one run in 230, never under load).
+//      turn back, then sees its turn and prints the stale number (then spins forever: the turn
+//      never comes back). Real threads (grader/scripts/real-threads.sh, plain std, load ~6.7 on
+//      2 cores): 2 failures in 200,000 runs, one in 100,000 (the issue's estimate: one in 230
+//      on an idle machine, never under load). Controlled: see grader/BENCHMARKS.md.
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 const ZERO: usize = 0;
