@@ -3,8 +3,8 @@
 //!
 //! `c1-n5-o201-AB3CA` reads: controlled run (version 1), `n = 5`, methods started in the order
 //! 2, 0, 1 (indices into the exercise's methods), then the decisions: task A (the harness's main
-//! thread), B three times, C, A. Tasks are lettered in creation order (`A`..`Z`, `a`..`z`); a
-//! count after a letter repeats it; `~` marks a time-slice preemption (a thread that ran too
+//! thread), B three times, C, A. Tasks are lettered in creation order (`A`..`Z`, `a`..`z`, then
+//! `_52_`, `_53_`, ... for runs with more threads); a count after a letter repeats it; `~` marks a time-slice preemption (a thread that ran too
 //! long without reaching a synchronisation point was set aside), which a replay can only
 //! approximate. On a run that injects spurious wake-ups, every wait that `std` allows to end
 //! spuriously (`Condvar` waits, `park`) is in the schedule too: `+` for one that ended without
@@ -38,23 +38,46 @@ fn wait_mark(spurious: bool) -> char {
 }
 
 /// The decisions of one controlled run (only those with a choice: forced steps are implied).
+///
+/// ```
+/// use threadlab_grader::core::schedule::{Step, Trace};
+/// let trace: Trace = "AB3_60_2.+~C".parse().unwrap();
+/// assert_eq!(trace.0[4..6], [Step::Run(60), Step::Run(60)]);
+/// assert_eq!(trace.0[6..], [Step::Wait { spurious: false }, Step::Wait { spurious: true }, Step::Preempt(2)]);
+/// assert_eq!(trace.to_string(), "AB3_60_2.+~C");
+/// assert!("A_7_".parse::<Trace>().is_err()); // a task with a letter of its own
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Trace(pub Vec<Step>);
 
-const MAX_TASKS: usize = 52;
+/// Tasks a controlled run keeps track of; threads created beyond run uncontrolled. Letters
+/// name the first 52, `_N_` the rest: a `std` solution may start a thread per item (and the
+/// sandbox stops a process at 128 threads anyway).
+const MAX_TASKS: usize = 4096;
 
-fn letter(task: usize) -> char {
+fn letter(task: usize) -> String {
     match task {
-        0..=25 => (b'A' + task as u8) as char,
-        26..=51 => (b'a' + (task - 26) as u8) as char,
-        _ => '?',
+        0..=25 => char::from(b'A' + task as u8).to_string(),
+        26..=51 => char::from(b'a' + (task - 26) as u8).to_string(),
+        _ => format!("_{task}_"),
     }
 }
 
-fn task_of(c: char) -> Option<usize> {
+/// The task a letter (or `_N_`, whose `_` has been read) names.
+fn task_of(c: char, chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<usize> {
     match c {
         'A'..='Z' => Some(c as usize - 'A' as usize),
         'a'..='z' => Some(c as usize - 'a' as usize + 26),
+        '_' => {
+            let mut number = String::new();
+            for d in chars.by_ref() {
+                if d == '_' {
+                    return number.parse().ok().filter(|&t| (52..MAX_TASKS).contains(&t));
+                }
+                number.push(d);
+            }
+            None
+        }
         _ => None,
     }
 }
@@ -76,7 +99,7 @@ impl fmt::Display for Trace {
                     }
                     let mark = match step {
                         Step::Run(task) => letter(task),
-                        Step::Wait { spurious } => wait_mark(spurious),
+                        Step::Wait { spurious } => wait_mark(spurious).to_string(),
                         Step::Preempt(_) => unreachable!(),
                     };
                     f.write_fmt(format_args!("{mark}"))?;
@@ -103,7 +126,7 @@ impl std::str::FromStr for Trace {
             let step = match c {
                 '+' | '.' if !preempt => Step::Wait { spurious: c == '+' },
                 _ => {
-                    let task = task_of(c).ok_or(ReplayError::Trace(text.into()))?;
+                    let task = task_of(c, &mut chars).ok_or(ReplayError::Trace(text.into()))?;
                     if preempt { Step::Preempt(task) } else { Step::Run(task) }
                 }
             };
