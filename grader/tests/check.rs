@@ -214,3 +214,23 @@ fn forbidden_std_paths_are_judged_as_written_not_as_routed() {
         assert!(!analyze(source).violations.is_empty(), "got through: {source}");
     }
 }
+
+#[test]
+fn every_std_only_corpus_solution_is_graded_under_controlled_scheduling() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/grader/corpus");
+    let mut seen = 0;
+    for dir in std::fs::read_dir(&corpus).unwrap() {
+        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            if !path.file_name().unwrap().to_string_lossy().starts_with("std_") {
+                continue;
+            }
+            let analysis = analyze(&std::fs::read_to_string(&path).unwrap());
+            assert!(analysis.violations.is_empty(), "{}: {:?}", path.display(), analysis.violations);
+            assert_eq!(mode_for(&analysis).0, Mode::Controlled, "{}: {:?}", path.display(), analysis.outside);
+            assert!(!analysis.edits.is_empty(), "{}: no std path routed", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 20, "only {seen} std-only corpus solutions");
+}
