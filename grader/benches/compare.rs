@@ -15,6 +15,11 @@
 //!
 //! `cargo bench -p threadlab-grader --bench compare` (add `-- --quick` for a third of the
 //! corpus).
+//!
+//! `cargo bench -p threadlab-grader --bench compare -- --std` instead: for the corpus's
+//! `std`-only cases (`std_*.rs`), runs to detection of each wrong one — ours over 20 seeds
+//! against naive repetition (the same plan on real threads, 5 seeds) and the LeetCode-style
+//! one run per order — and time to a verdict for each right one.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -102,7 +107,80 @@ fn load() -> String {
         .join(" ")
 }
 
+/// Runs to detection for the wrong `std` cases, and time to a verdict for the right ones.
+fn std_cases(all: &[Case]) {
+    let std_only: Vec<&Case> =
+        all.iter().filter(|c| c.path.file_name().unwrap().to_string_lossy().starts_with("std_")).collect();
+    println!(
+        "| case | expected | ours: seeds missed (of 20) | mean runs to failure | most runs | naive: seeds caught (of 5) | naive: mean runs to failure | leetcode (one run per order) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for case in std_only.iter().filter(|c| c.expected != Verdict::Pass) {
+        let ours: Vec<Report> =
+            (1..=20).map(|seed| grade(case, &Options { seed, ..Options::default() })).collect();
+        let found: Vec<usize> = ours.iter().filter(|r| r.verdict != Verdict::Pass).map(|r| r.runs).collect();
+        let repeat = plan::default_repeat(case.exercise, Mode::Controlled);
+        let naive: Vec<Report> = (1..=5)
+            .map(|seed| {
+                grade(
+                    case,
+                    &Options { seed, mode: Some(Mode::Naive), repeat: Some(repeat), ..Options::default() },
+                )
+            })
+            .collect();
+        let naive_found: Vec<usize> =
+            naive.iter().filter(|r| r.verdict != Verdict::Pass).map(|r| r.runs).collect();
+        let leetcode =
+            grade(case, &Options { mode: Some(Mode::Naive), repeat: Some(1), ..Options::default() });
+        let mean = |runs: &[usize]| {
+            if runs.is_empty() {
+                "—".to_string()
+            } else {
+                format!("{:.1}", runs.iter().sum::<usize>() as f64 / runs.len() as f64)
+            }
+        };
+        let name = format!("{}/{}", case.exercise.id, case.path.file_name().unwrap().to_string_lossy());
+        println!(
+            "| `{name}` | {} | {} | {} | {} | {} | {} | {} |",
+            case.expected.name(),
+            20 - found.len(),
+            mean(&found),
+            found.iter().max().copied().unwrap_or(0),
+            naive_found.len(),
+            mean(&naive_found),
+            leetcode.verdict.name()
+        );
+    }
+    println!("\nload average after runs to detection: {}", load());
+    println!("\n| right `std` solution | cold: ms (check + build + run) | warm: ms | runs |");
+    println!("|---|---|---|---|");
+    for case in std_only.iter().filter(|c| c.expected == Verdict::Pass) {
+        let text = std::fs::read_to_string(&case.path).unwrap();
+        let (mut cold, mut warm, mut runs) = (Vec::new(), Vec::new(), 0);
+        for round in 0..3 {
+            let unique = format!("{text}\n// bench {} {round}\n", std::process::id());
+            let source = load::Source::from_text("bench.rs", &unique);
+            let started = Instant::now();
+            let first = grade::grade(case.exercise, &source, &Options::default()).unwrap();
+            cold.push(started.elapsed().as_millis() as u64);
+            assert_eq!(first.verdict, Verdict::Pass, "{}", case.path.display());
+            let started = Instant::now();
+            let again = grade::grade(case.exercise, &source, &Options::default()).unwrap();
+            warm.push(started.elapsed().as_millis() as u64);
+            runs = again.runs;
+        }
+        let name = format!("{}/{}", case.exercise.id, case.path.file_name().unwrap().to_string_lossy());
+        println!("| `{name}` | {} | {} | {runs} |", median(&mut cold), median(&mut warm));
+    }
+    println!("\nload average at the end: {}", load());
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--std") {
+        println!("load average at start {}", load());
+        std_cases(&cases());
+        return;
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     println!("machine: {cores} cores, load average at start {}", load());

@@ -110,19 +110,24 @@ fn tricks_do_not_hide_forbidden_paths() {
 
 #[test]
 fn the_mode_follows_how_the_code_synchronises() {
+    // `std` synchronisation is routed through `threading::stdlib`: controlled like `threading`.
+    // Only what `threading::stdlib` passes through from `std` uncontrolled picks OS chaos.
     for (source, mode) in [
         ("use threading::Condition;\nstruct S(Condition<u8>);", Mode::Controlled),
         ("use std::sync::Arc;\nstruct S(Arc<threading::Event>);", Mode::Controlled),
         ("fn x() { std::thread::sleep(std::time::Duration::from_millis(1)); }", Mode::Controlled),
         ("use std::thread;\nfn x() { thread::yield_now(); }", Mode::Controlled),
-        ("use std::sync::Mutex;\nstruct S(Mutex<u8>);", Mode::Chaos),
-        ("use std::sync;\nstruct S(sync::Condvar);", Mode::Chaos),
-        ("use std::sync::atomic::{AtomicBool, Ordering};\nstruct S(AtomicBool);", Mode::Chaos),
-        ("use std::sync::mpsc::channel;\nfn x() { let _ = channel::<u8>(); }", Mode::Chaos),
-        ("use std::thread;\nfn x() { thread::spawn(|| {}); }", Mode::Chaos),
-        ("use std::sync::*;", Mode::Chaos),
-        ("fn x() { std::hint::spin_loop(); }", Mode::Chaos),
-        ("struct S(std::sync::OnceLock<u8>);", Mode::Chaos),
+        ("use std::sync::Mutex;\nstruct S(Mutex<u8>);", Mode::Controlled),
+        ("use std::sync;\nstruct S(sync::Condvar);", Mode::Controlled),
+        ("use std::sync::atomic::{AtomicBool, Ordering};\nstruct S(AtomicBool);", Mode::Controlled),
+        ("use std::sync::mpsc::channel;\nfn x() { let _ = channel::<u8>(); }", Mode::Controlled),
+        ("use std::thread;\nfn x() { thread::spawn(|| {}); }", Mode::Controlled),
+        ("use std::sync::*;", Mode::Controlled),
+        ("fn x() { std::hint::spin_loop(); }", Mode::Controlled),
+        ("struct S(std::sync::OnceLock<u8>);", Mode::Controlled),
+        ("#[allow(deprecated)]\nfn x() { std::thread::sleep_ms(1); }", Mode::Chaos),
+        ("use std::thread::park_timeout_ms;", Mode::Chaos),
+        ("use std::thread as t;\nfn x() { t::sleep_ms(1); }", Mode::Chaos),
     ] {
         let analysis = analyze(source);
         assert!(analysis.violations.is_empty(), "{source}: {:?}", analysis.violations);
@@ -157,4 +162,75 @@ fn std_thread_paths_are_routed_through_threading_without_moving_lines() {
             "fn x() { crate::__tl_std::thread::yield_now(); }"
         ]
     );
+}
+
+#[test]
+fn every_std_path_is_routed_in_place() {
+    // Imports (grouped, nested, `::std`, raw), expressions, types, patterns, generic arguments,
+    // a macro's expression arguments and a macro body that is not an expression.
+    let source = [
+        "use std::{sync::{Arc, Mutex}, collections::HashMap};",
+        "use ::std::sync::atomic::{AtomicUsize, Ordering::SeqCst};",
+        "use r#std::sync::mpsc;",
+        "pub struct S(Arc<std::sync::Mutex<std::sync::atomic::AtomicBool>>, mpsc::Sender<u8>);",
+        "fn f(c: &std::sync::Condvar) { let _ = std::sync::atomic::Ordering::Relaxed; c.notify_one(); }",
+        "fn g(o: std::cmp::Ordering) -> bool { matches!(o, std::cmp::Ordering::Less) }",
+        "fn h() { println!(\"{:?}\", std::thread::current().id()); }",
+        "thread_local! { static X: std::cell::Cell<u8> = std::cell::Cell::new(0); }",
+        "fn i() -> Vec<std::time::Duration> { vec![] }",
+    ];
+    let text = source.join("\n") + "\n";
+    let analysis = analyze(&text);
+    assert!(analysis.violations.is_empty(), "{:?}", analysis.violations);
+    let exercise = threadlab_grader::core::exercise::find("foobar").unwrap();
+    let prepared = threadlab_grader::cli::prepare::source(exercise, &text, &analysis, true);
+    let lines: Vec<&str> = prepared.lines().take(source.len()).collect();
+    assert_eq!(
+        lines,
+        [
+            "use crate::__tl_std::{sync::{Arc, Mutex}, collections::HashMap};",
+            "use crate::__tl_std::sync::atomic::{AtomicUsize, Ordering::SeqCst};",
+            "use crate::__tl_std::sync::mpsc;",
+            "pub struct S(Arc<crate::__tl_std::sync::Mutex<crate::__tl_std::sync::atomic::AtomicBool>>, mpsc::Sender<u8>);",
+            "fn f(c: &crate::__tl_std::sync::Condvar) { let _ = crate::__tl_std::sync::atomic::Ordering::Relaxed; c.notify_one(); }",
+            "fn g(o: crate::__tl_std::cmp::Ordering) -> bool { matches!(o, crate::__tl_std::cmp::Ordering::Less) }",
+            "fn h() { println!(\"{:?}\", crate::__tl_std::thread::current().id()); }",
+            "thread_local! { static X: crate::__tl_std::cell::Cell<u8> = crate::__tl_std::cell::Cell::new(0); }",
+            "fn i() -> Vec<crate::__tl_std::time::Duration> { vec![] }",
+        ]
+    );
+}
+
+#[test]
+fn forbidden_std_paths_are_judged_as_written_not_as_routed() {
+    for source in [
+        "fn x() { std::process::exit(0); }",
+        "use std::{sync::Mutex, fs};",
+        "use ::std::net::TcpStream;",
+        "use std::thread as t;\nfn x() { let _ = std::env::var(\"X\"); t::yield_now(); }",
+        "fn x() { println!(\"{:?}\", std::fs::read(\"/etc/passwd\")); }",
+        "use threading::stdlib::sync::Mutex;",
+    ] {
+        assert!(!analyze(source).violations.is_empty(), "got through: {source}");
+    }
+}
+
+#[test]
+fn every_std_only_corpus_solution_is_graded_under_controlled_scheduling() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/grader/corpus");
+    let mut seen = 0;
+    for dir in std::fs::read_dir(&corpus).unwrap() {
+        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            if !path.file_name().unwrap().to_string_lossy().starts_with("std_") {
+                continue;
+            }
+            let analysis = analyze(&std::fs::read_to_string(&path).unwrap());
+            assert!(analysis.violations.is_empty(), "{}: {:?}", path.display(), analysis.violations);
+            assert_eq!(mode_for(&analysis).0, Mode::Controlled, "{}: {:?}", path.display(), analysis.outside);
+            assert!(!analysis.edits.is_empty(), "{}: no std path routed", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 20, "only {seen} std-only corpus solutions");
 }

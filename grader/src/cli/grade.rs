@@ -102,7 +102,7 @@ pub fn mode_for(analysis: &Analysis) -> (Mode, Option<String>) {
             }
             what.truncate(4);
             let why = format!(
-                "synchronises outside `threading` ({} at line {}): real threads with injected delays \
+                "uses what no scheduler controls ({} at line {}): real threads with injected delays \
                  and starvation windows (OS chaos) instead of controlled scheduling",
                 what.join(", "),
                 first.line
@@ -448,6 +448,7 @@ fn stopped(
         threads: Vec::new(),
         location: None,
         replay: spec.schedule(None, horizon).to_string(),
+        mode: spec.strategy.mode(),
         note: Some("the run did not report its end: its replay reruns the same strategy and seed".into()),
     }
 }

@@ -2,9 +2,11 @@
 //! line (so rustc's line numbers are theirs), followed by the harness for the exercise.
 //!
 //! Two changes keep every line where it was: items the grader drops (`fn main`, test modules)
-//! are blanked, and `std::thread` paths are routed through a harness module whose `sleep` and
-//! `yield_now` are `threading::sleep`, so that a sleep is a scheduling point the grader
-//! controls (and cannot be used to order threads).
+//! are blanked, and every `std` path (`use std::...`, `::std::...`, in expressions, types,
+//! patterns and macro arguments) is rewritten in place to the harness's `__tl_std`, which is
+//! `threading::stdlib`: `std`'s own API, with every `Mutex`, `Condvar`, channel, atomic,
+//! spawn, join, sleep and yield a scheduling point the grader controls (so a sleep cannot
+//! order threads, and a lost wake-up is a schedule away).
 
 use crate::cli::policy::{Analysis, Edit};
 use crate::core::exercise::Exercise;
@@ -18,21 +20,9 @@ pub fn harness(exercise: &Exercise) -> String {
     format!(
         r#"
 // ---- threadlab-grader harness (not part of the submission) ----
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 mod __tl_std {{
-    pub use ::std::*;
-    pub mod thread {{
-        pub use ::std::thread::*;
-        pub fn sleep(duration: ::std::time::Duration) {{
-            ::threading::sleep(duration)
-        }}
-        pub fn yield_now() {{
-            // A real yield (without a scheduler, `threading::sleep(0)` returns at once) and a
-            // scheduling point.
-            ::std::thread::yield_now();
-            ::threading::sleep(::std::time::Duration::ZERO)
-        }}
-    }}
+    pub use ::threading::stdlib::*;
 }}
 fn main() {{
     ::threadlab_grader::core::child::main(::threadlab_grader::core::exercise::{module}::adapter!({ty}))
@@ -83,15 +73,18 @@ pub fn blank_removed(text: &str, analysis: &Analysis) -> String {
 }
 
 /// The complete source to compile: the learner's code (dropped items blanked, and with
-/// `reroute`, `std::thread` routed through the harness) followed by the harness.
+/// `reroute`, every `std` path routed through the harness's `threading::stdlib`) followed by
+/// the harness.
 ///
 /// ```
 /// use threadlab_grader::cli::{policy, prepare};
 /// use threadlab_grader::exercise;
-/// let learner = "use std::thread;\npub struct Foo;\nfn main() {}\n";
+/// let learner = "use std::{thread, sync::Mutex};\npub struct Foo(::std::sync::atomic::AtomicU8);\nfn main() {}\n";
 /// let analysis = policy::analyze(learner);
 /// let source = prepare::source(exercise::find("print-in-order").unwrap(), learner, &analysis, true);
-/// assert!(source.starts_with("use crate::__tl_std::thread;\npub struct Foo;\n\n"));
+/// assert!(source.starts_with(
+///     "use crate::__tl_std::{thread, sync::Mutex};\npub struct Foo(crate::__tl_std::sync::atomic::AtomicU8);\n\n"
+/// ));
 /// assert!(source.contains("print_in_order::adapter!(Foo)"));
 /// ```
 pub fn source(exercise: &Exercise, learner: &str, analysis: &Analysis, reroute: bool) -> String {

@@ -126,6 +126,9 @@ pub struct Failure {
     pub location: Option<String>,
     /// The replay string.
     pub replay: String,
+    /// The scheduling mode of the failing run (a plan that fell back to OS chaos has runs of
+    /// both): `controlled` failures replay exactly, `chaos` ones only approximately.
+    pub mode: Mode,
     /// A remark on the schedule (approximate replay, diverged replay).
     pub note: Option<String>,
 }
@@ -264,6 +267,7 @@ pub fn judge(exercise: &Exercise, spec: &RunSpec, record: &RunRecord) -> Option<
         threads,
         location,
         replay: record.schedule.clone(),
+        mode: spec.strategy.mode(),
         note: record.note.clone().or_else(|| {
             if record.preemptions > 0 {
                 Some(

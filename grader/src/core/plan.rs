@@ -14,11 +14,13 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
-    /// One thread at a time, chosen at every `threading` synchronisation point (PCT and
-    /// random walks). For code that synchronises only through `threading`.
+    /// One thread at a time, chosen at every synchronisation point (PCT and random walks).
+    /// For code on `threading` and on `std` (whose paths are routed through
+    /// `threading::stdlib`).
     Controlled,
-    /// Real threads perturbed by seeded yields, delays and starvation windows. For code on
-    /// `std::sync`, atomics or channels.
+    /// Real threads perturbed by seeded yields, delays and starvation windows. For what no
+    /// scheduler controls (a thread that blocks or spins without reaching a point, the few
+    /// `std` items `threading::stdlib` passes through).
     Chaos,
     /// Real threads, nothing injected: what LeetCode-style judges do (the benchmark baseline).
     Naive,

@@ -225,6 +225,14 @@ fn write_failure(
             writeln!(f, "    {who}: {}", t.state)?;
         }
     }
+    let found = match failure.mode {
+        Mode::Controlled => {
+            "controlled scheduling (one thread at a time, every `std` and `threading` operation a point)"
+        }
+        Mode::Chaos => "OS chaos (real threads with injected delays)",
+        Mode::Naive => "real threads, nothing injected",
+    };
+    writeln!(f, "  found by: {found}")?;
     if let Some(note) = &failure.note {
         writeln!(f, "  note: {note}")?;
     }

@@ -1,5 +1,7 @@
-//! Stage 2, policy: reject what a solution never needs, before anything is compiled, and find
-//! out how the submission synchronises (which decides the scheduling mode).
+//! Stage 2, policy: reject what a solution never needs, before anything is compiled, find
+//! what no scheduler can control (which decides the scheduling mode), and say which `std`
+//! paths to route through `threading::stdlib` (every one: the rules judge the paths as the
+//! learner wrote them, the edits only change what is compiled).
 //!
 //! The source is parsed with `syn`, never matched with regular expressions. Rejected, each
 //! with the line it is on:
@@ -45,7 +47,8 @@ pub struct Violation {
     pub message: String,
 }
 
-/// A use of something that blocks or synchronises outside `threading`.
+/// A use of something that blocks or synchronises where no scheduler can see it, even with
+/// `std` routed through `threading::stdlib` (`std::thread::sleep_ms`, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outside {
     /// 1-based line.
@@ -82,12 +85,13 @@ pub struct Edit {
 pub struct Analysis {
     /// Forbidden code; the submission is rejected if there is any.
     pub violations: Vec<Violation>,
-    /// Synchronisation outside `threading` (non-empty means OS-chaos mode).
+    /// Synchronisation no scheduler controls (non-empty means OS-chaos mode).
     pub outside: Vec<Outside>,
     /// Items dropped before compiling.
     pub removals: Vec<Removal>,
-    /// Edits that route `std::thread::{sleep, yield_now}` through `threading` (so that a
-    /// sleep is a scheduling point).
+    /// Edits that route every `std` path through the harness's `__tl_std`, i.e.
+    /// `threading::stdlib` (so that every `std` synchronisation, sleep and yield is a
+    /// scheduling point), each on the line it replaces.
     pub edits: Vec<Edit>,
     /// `syn` could not parse the source (rustc will say why).
     pub parse_error: Option<(usize, String)>,
@@ -137,8 +141,12 @@ fn keywords(tokens: TokenStream, out: &mut Vec<(Span, String)>) {
 /// let a = threadlab_grader::cli::policy::analyze("use std::fs;\nfn f() { unsafe {} }\n");
 /// let lines: Vec<usize> = a.violations.iter().map(|v| v.line).collect();
 /// assert_eq!(lines, [1, 2]);
+/// // `std` synchronisation is routed through `threading::stdlib` (controlled), line for line.
 /// let b = threadlab_grader::cli::policy::analyze("use std::sync::Mutex;\nstruct S(Mutex<u8>);\n");
-/// assert!(b.violations.is_empty() && !b.outside.is_empty());
+/// assert!(b.violations.is_empty() && b.outside.is_empty() && b.edits.len() == 1);
+/// // What `threading::stdlib` passes through from `std` uncontrolled picks OS chaos.
+/// let c = threadlab_grader::cli::policy::analyze("fn f() { std::thread::sleep_ms(1); }\n");
+/// assert_eq!(c.outside[0].what, "std::thread::sleep_ms");
 /// ```
 pub fn analyze(source: &str) -> Analysis {
     let mut analysis = Analysis::default();

@@ -15,17 +15,6 @@ pub(super) fn leaf(prefix: &[String], name: &str) -> Vec<String> {
     if name == "self" { prefix.to_vec() } else { prefix.iter().cloned().chain([name.to_string()]).collect() }
 }
 
-/// Whether a `use` tree may bring `name` into scope (a glob may bring anything).
-pub(super) fn tree_mentions(tree: &syn::UseTree, name: &str) -> bool {
-    match tree {
-        syn::UseTree::Path(p) => p.ident == name || tree_mentions(&p.tree, name),
-        syn::UseTree::Name(n) => n.ident == name,
-        syn::UseTree::Rename(r) => r.ident == name,
-        syn::UseTree::Glob(_) => true,
-        syn::UseTree::Group(g) => g.items.iter().any(|i| tree_mentions(i, name)),
-    }
-}
-
 /// Collects what every `use` binds: local name → full path.
 #[derive(Default)]
 pub(super) struct Aliases(pub(super) HashMap<String, Vec<String>>);

@@ -1,9 +1,10 @@
 //! The syntax visitor that applies the policy: it walks the parsed submission, rejects what the
-//! [`rules`](super::rules) do not allow (with the line it is on), notes synchronisation
-//! outside `threading`, and records the edits that route `std::thread::{sleep, yield_now}`
-//! through `threading`.
+//! [`rules`](super::rules) do not allow (with the line it is on, judged on the path as the
+//! learner wrote it), notes what no scheduler can control, and records the edits that route
+//! every `std` path through the harness's `__tl_std` (`threading::stdlib`: `std` with
+//! controlled synchronisation).
 
-use super::paths::{leaf, tree_mentions, unraw};
+use super::paths::{leaf, unraw};
 use super::rules::*;
 use super::{Edit, Outside, Violation};
 use proc_macro2::{Span, TokenStream, TokenTree};
@@ -119,29 +120,27 @@ impl Checker {
                 format!("`std::panic::{}` is not available in submissions", item.unwrap_or_default()),
             );
         }
-        let (line, _) = start_of(span);
-        let outside = match (module.as_str(), item) {
-            ("sync", Some(item)) => !SYNC_NEUTRAL.contains(&item),
-            ("thread", Some(item)) => !THREAD_NEUTRAL.contains(&item),
-            ("hint", Some("spin_loop")) => true,
-            _ => false,
-        };
-        if outside {
-            self.outside.push(Outside { line, what: path[..3.min(path.len())].join("::") });
+        if let Some(item) = item
+            && UNCONTROLLED.contains(&(module.as_str(), item))
+        {
+            let (line, _) = start_of(span);
+            self.outside.push(Outside { line, what: path[..3].join("::") });
         }
     }
 
     fn syn_path(&mut self, path: &syn::Path) {
         let names: Vec<String> = path.segments.iter().map(|s| unraw(&s.ident.to_string())).collect();
         self.path(&names, path.leading_colon.is_some(), path.span());
-        if names.len() >= 2 && names[0] == "std" && names[1] == "thread" {
+        if names.len() >= 2 && names[0] == "std" {
             let start = path.leading_colon.map(|c| c.spans[0]).unwrap_or(path.segments[0].ident.span());
             self.reroute(start, path.segments[0].ident.span());
         }
     }
 
     /// Replaces `std` (or `::std`) from `start` to the end of `std_ident` with the harness's
-    /// `std` whose `thread::{sleep, yield_now}` go through `threading`.
+    /// `__tl_std`, which is `threading::stdlib`: `std` itself, except that every
+    /// synchronisation (`sync`, `thread`, `hint::spin_loop`) is a point a scheduler controls.
+    /// The replacement stays on the same line, so rustc's line numbers are the learner's.
     fn reroute(&mut self, start: Span, std_ident: Span) {
         let (s, e) = (start.start(), std_ident.end());
         self.edits.push(Edit {
@@ -249,6 +248,10 @@ impl Checker {
                         );
                     }
                     self.path(&names, leading, ident.span());
+                    if names[0] == "std" && names.len() >= 2 {
+                        let start = if leading { trees[i - 2].span() } else { ident.span() };
+                        self.reroute(start, ident.span());
+                    }
                     i = j;
                 }
                 _ => i += 1,
@@ -256,15 +259,23 @@ impl Checker {
         }
     }
 
-    fn use_tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree, leading: bool, start: Span) {
+    /// Checks a `use` tree; `start` is where the path starts if this tree is the whole `use`
+    /// (its leading `::` included), `None` inside a group.
+    fn use_tree(
+        &mut self,
+        prefix: &mut Vec<String>,
+        tree: &syn::UseTree,
+        leading: bool,
+        start: Option<Span>,
+    ) {
         match tree {
             syn::UseTree::Path(p) => {
                 let name = unraw(&p.ident.to_string());
-                if prefix.is_empty() && name == "std" && tree_mentions(&p.tree, "thread") {
-                    self.reroute(start, p.ident.span());
+                if prefix.is_empty() && name == "std" {
+                    self.reroute(start.unwrap_or(p.ident.span()), p.ident.span());
                 }
                 prefix.push(name);
-                self.use_tree(prefix, &p.tree, leading, start);
+                self.use_tree(prefix, &p.tree, leading, None);
                 prefix.pop();
             }
             syn::UseTree::Name(n) => {
@@ -291,16 +302,12 @@ impl Checker {
                         self.reject(g.span(), "glob imports of a crate root (`use std::*`) are not allowed")
                     }
                     "threading" => self.glob_threading = true,
-                    "std::sync" | "std::sync::atomic" | "std::sync::mpsc" | "std::thread" => {
-                        let (line, _) = start_of(g.span());
-                        self.outside.push(Outside { line, what: format!("{target}::*") });
-                    }
                     _ => {}
                 }
             }
             syn::UseTree::Group(group) => {
                 for item in &group.items {
-                    self.use_tree(prefix, item, leading, start);
+                    self.use_tree(prefix, item, leading, None);
                 }
             }
         }
@@ -338,7 +345,7 @@ impl<'ast> Visit<'ast> for Checker {
             self.attribute(attr);
         }
         let start = item.leading_colon.map(|c| c.spans[0]).unwrap_or_else(|| item.tree.span());
-        self.use_tree(&mut Vec::new(), &item.tree, item.leading_colon.is_some(), start);
+        self.use_tree(&mut Vec::new(), &item.tree, item.leading_colon.is_some(), Some(start));
     }
 
     fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {

@@ -41,9 +41,51 @@ pub trait Strategy: Send {
     /// Picks one of `decision.candidates` (called only when there are at least two).
     fn choose(&mut self, decision: &ChoicePoint<'_>) -> usize;
 
+    /// Whether the running task's wait (a `Condvar` wait or `thread::park`, which `std` allows
+    /// to end without a notification) ends spuriously now: `None` if this run never injects
+    /// one (the default), else the decision, which the controller records in the trace (every
+    /// decision, `false` ones too, so a replay gives each wait its own answer).
+    fn spurious_wakeup(&mut self, step: u64) -> Option<bool> {
+        let _ = step;
+        None
+    }
+
     /// Anything the report should say about this run's schedule (a replay that diverged).
     fn note(&self) -> Option<String> {
         None
+    }
+}
+
+/// How often a seeded strategy makes a wait end spuriously: on half of the runs (the run's
+/// seed decides), each wait with a chance of one in [`SPURIOUS_ONE_IN`]. Rare enough that a
+/// correct `while` loop around the wait costs a few extra steps, frequent enough that an `if`
+/// in its place meets a spurious wake-up in most of those runs.
+pub const SPURIOUS_ONE_IN: u32 = 4;
+
+/// The spurious wake-ups of one seeded run: an rng of their own (the strategy's choices are
+/// the same with or without them), and no wake-up at all on half of the runs.
+#[derive(Debug)]
+pub struct Spurious(Option<fastrand::Rng>);
+
+impl Spurious {
+    /// The spurious wake-ups of a run whose strategy is seeded with `seed`.
+    ///
+    /// ```
+    /// use threadlab_grader::core::schedule::Spurious;
+    /// let waits = |seed| { let mut s = Spurious::new(seed); (0..32).map(|_| s.wake()).collect::<Vec<_>>() };
+    /// let on: Vec<bool> = (0..64).map(|seed| waits(seed).contains(&Some(true))).collect();
+    /// assert!(on.contains(&true) && on.contains(&false)); // some runs have them, some do not
+    /// assert!((0..64).any(|seed| waits(seed).iter().all(Option::is_none)));
+    /// assert_eq!(waits(7), waits(7));
+    /// ```
+    pub fn new(seed: u64) -> Spurious {
+        let mut rng = fastrand::Rng::with_seed(seed ^ 0x5_9B10_05E5);
+        Spurious(rng.bool().then_some(rng))
+    }
+
+    /// Whether the next wait ends spuriously (`None` on a run without spurious wake-ups).
+    pub fn wake(&mut self) -> Option<bool> {
+        self.0.as_mut().map(|rng| rng.u32(0..SPURIOUS_ONE_IN) == 0)
     }
 }
 

@@ -6,7 +6,7 @@
 //! depth `d` among `n` tasks and `k` steps with probability at least `1 / (n * k^(d-1))`;
 //! ordering bugs such as those of the lessons' exercises have depth 1 or 2.
 
-use super::{ChoicePoint, Strategy, fair_candidates};
+use super::{ChoicePoint, Spurious, Strategy, fair_candidates};
 
 /// The PCT strategy for one run.
 ///
@@ -28,6 +28,7 @@ pub struct Pct {
     next_change: usize,
     /// The next "lowest" priority handed to a task deprioritised for fairness.
     floor: i64,
+    spurious: Spurious,
 }
 
 impl Pct {
@@ -37,7 +38,15 @@ impl Pct {
         let depth = depth.max(1);
         let mut change_points: Vec<u64> = (1..depth).map(|_| rng.u64(0..horizon.max(1))).collect();
         change_points.sort_unstable();
-        Pct { rng, depth, priorities: Vec::new(), change_points, next_change: 0, floor: 0 }
+        Pct {
+            rng,
+            depth,
+            priorities: Vec::new(),
+            change_points,
+            next_change: 0,
+            floor: 0,
+            spurious: Spurious::new(seed),
+        }
     }
 
     fn priority(&self, task: usize) -> i64 {
@@ -74,5 +83,9 @@ impl Strategy for Pct {
         }
         let candidates = fair_candidates(decision);
         *candidates.iter().max_by_key(|&&t| self.priority(t)).expect("candidates are never empty")
+    }
+
+    fn spurious_wakeup(&mut self, _step: u64) -> Option<bool> {
+        self.spurious.wake()
     }
 }

@@ -1,6 +1,6 @@
 //! Random walk: at every point, any runnable task, uniformly (seeded).
 
-use super::{ChoicePoint, Strategy, fair_candidates};
+use super::{ChoicePoint, Spurious, Strategy, fair_candidates};
 
 /// Picks uniformly among runnable tasks at every decision.
 ///
@@ -13,12 +13,13 @@ use super::{ChoicePoint, Strategy, fair_candidates};
 #[derive(Debug)]
 pub struct RandomWalk {
     rng: fastrand::Rng,
+    spurious: Spurious,
 }
 
 impl RandomWalk {
     /// A walk seeded with `seed`.
     pub fn new(seed: u64) -> Self {
-        RandomWalk { rng: fastrand::Rng::with_seed(seed) }
+        RandomWalk { rng: fastrand::Rng::with_seed(seed), spurious: Spurious::new(seed) }
     }
 }
 
@@ -26,5 +27,9 @@ impl Strategy for RandomWalk {
     fn choose(&mut self, decision: &ChoicePoint<'_>) -> usize {
         let candidates = fair_candidates(decision);
         candidates[self.rng.usize(..candidates.len())]
+    }
+
+    fn spurious_wakeup(&mut self, _step: u64) -> Option<bool> {
+        self.spurious.wake()
     }
 }

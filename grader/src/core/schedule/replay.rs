@@ -3,10 +3,15 @@
 //!
 //! `c1-n5-o201-AB3CA` reads: controlled run (version 1), `n = 5`, methods started in the order
 //! 2, 0, 1 (indices into the exercise's methods), then the decisions: task A (the harness's main
-//! thread), B three times, C, A. Tasks are lettered in creation order (`A`..`Z`, `a`..`z`); a
-//! count after a letter repeats it; `~` marks a time-slice preemption (a thread that ran too
+//! thread), B three times, C, A. Tasks are lettered in creation order (`A`..`Z`, `a`..`z`, then
+//! `_52_`, `_53_`, ... for runs with more threads); a count after a letter repeats it; `~` marks a time-slice preemption (a thread that ran too
 //! long without reaching a synchronisation point was set aside), which a replay can only
-//! approximate. `o1-n5-o201-s2a` is an OS-chaos run with seed `0x2a`: real threads, so its
+//! approximate. On a run that injects spurious wake-ups, every wait that `std` allows to end
+//! spuriously (`Condvar` waits, `park`) is in the schedule too: `+` for one that ended without
+//! a notification, `.` for one left to wait (counts repeat them too; both are safe unquoted in
+//! a shell), so a replay gives each wait the same answer: `c1-n1-o201-B4.+B3C5` is B for four
+//! decisions, a wait left waiting, one woken spuriously, B for three decisions, ...
+//! `o1-n5-o201-s2a` is an OS-chaos run with seed `0x2a`: real threads, so its
 //! replay reruns the same perturbations but cannot force the same interleaving.
 
 use super::{ChoicePoint, Strategy};
@@ -21,26 +26,58 @@ pub enum Step {
     Run(usize),
     /// The watchdog set the running task aside and let this one run.
     Preempt(usize),
+    /// The running task reached a wait that may end spuriously, and it did (`+`) or not (`.`).
+    Wait {
+        /// Whether it ended at once, without a notification.
+        spurious: bool,
+    },
+}
+
+fn wait_mark(spurious: bool) -> char {
+    if spurious { '+' } else { '.' }
 }
 
 /// The decisions of one controlled run (only those with a choice: forced steps are implied).
+///
+/// ```
+/// use threadlab_grader::core::schedule::{Step, Trace};
+/// let trace: Trace = "AB3_60_2.+~C".parse().unwrap();
+/// assert_eq!(trace.0[4..6], [Step::Run(60), Step::Run(60)]);
+/// assert_eq!(trace.0[6..], [Step::Wait { spurious: false }, Step::Wait { spurious: true }, Step::Preempt(2)]);
+/// assert_eq!(trace.to_string(), "AB3_60_2.+~C");
+/// assert!("A_7_".parse::<Trace>().is_err()); // a task with a letter of its own
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Trace(pub Vec<Step>);
 
-const MAX_TASKS: usize = 52;
+/// Tasks a controlled run keeps track of; threads created beyond run uncontrolled. Letters
+/// name the first 52, `_N_` the rest: a `std` solution may start a thread per item (and the
+/// sandbox stops a process at 128 threads anyway).
+const MAX_TASKS: usize = 4096;
 
-fn letter(task: usize) -> char {
+fn letter(task: usize) -> String {
     match task {
-        0..=25 => (b'A' + task as u8) as char,
-        26..=51 => (b'a' + (task - 26) as u8) as char,
-        _ => '?',
+        0..=25 => char::from(b'A' + task as u8).to_string(),
+        26..=51 => char::from(b'a' + (task - 26) as u8).to_string(),
+        _ => format!("_{task}_"),
     }
 }
 
-fn task_of(c: char) -> Option<usize> {
+/// The task a letter (or `_N_`, whose `_` has been read) names.
+fn task_of(c: char, chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<usize> {
     match c {
         'A'..='Z' => Some(c as usize - 'A' as usize),
         'a'..='z' => Some(c as usize - 'a' as usize + 26),
+        '_' => {
+            let mut number = String::new();
+            for d in chars.by_ref() {
+                if d == '_' {
+                    return number.parse().ok().filter(|&t| (52..MAX_TASKS).contains(&t));
+                }
+                number.push(d);
+            }
+            None
+        }
         _ => None,
     }
 }
@@ -55,12 +92,17 @@ impl fmt::Display for Trace {
                     write!(f, "~{}", letter(task))?;
                     i += 1;
                 }
-                Step::Run(task) => {
+                step @ (Step::Run(_) | Step::Wait { .. }) => {
                     let mut count = 1;
-                    while i + count < steps.len() && steps[i + count] == Step::Run(task) {
+                    while i + count < steps.len() && steps[i + count] == step {
                         count += 1;
                     }
-                    f.write_fmt(format_args!("{}", letter(task)))?;
+                    let mark = match step {
+                        Step::Run(task) => letter(task),
+                        Step::Wait { spurious } => wait_mark(spurious).to_string(),
+                        Step::Preempt(_) => unreachable!(),
+                    };
+                    f.write_fmt(format_args!("{mark}"))?;
                     if count > 1 {
                         write!(f, "{count}")?;
                     }
@@ -81,7 +123,13 @@ impl std::str::FromStr for Trace {
         while let Some(c) = chars.next() {
             let preempt = c == '~';
             let c = if preempt { chars.next().ok_or(ReplayError::Trace(text.into()))? } else { c };
-            let task = task_of(c).ok_or(ReplayError::Trace(text.into()))?;
+            let step = match c {
+                '+' | '.' if !preempt => Step::Wait { spurious: c == '+' },
+                _ => {
+                    let task = task_of(c, &mut chars).ok_or(ReplayError::Trace(text.into()))?;
+                    if preempt { Step::Preempt(task) } else { Step::Run(task) }
+                }
+            };
             let mut count = 0usize;
             while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
                 count = count
@@ -90,10 +138,9 @@ impl std::str::FromStr for Trace {
                     .ok_or(ReplayError::Trace(text.into()))?;
                 chars.next();
             }
-            if preempt {
-                steps.push(Step::Preempt(task));
-            } else {
-                steps.extend(std::iter::repeat_n(Step::Run(task), count.max(1)));
+            match step {
+                Step::Preempt(_) => steps.push(step),
+                _ => steps.extend(std::iter::repeat_n(step, count.max(1))),
             }
         }
         Ok(Trace(steps))
@@ -234,17 +281,33 @@ fn parse_seeded(text: &str) -> Option<StrategySpec> {
 }
 
 /// Follows a recorded trace; after it (or if the program no longer matches it), keeps the
-/// running task running.
+/// running task running. Each wait gets the answer the trace has for it (`+` spurious, `.`
+/// not); a trace without waits is a run that injected no spurious wake-up.
+///
+/// ```
+/// use threadlab_grader::core::schedule::{ChoicePoint, Strategy, Trace, replay::Replay};
+/// let trace: Trace = "AB.+A".parse().unwrap();
+/// assert_eq!(trace.to_string(), "AB.+A");
+/// let mut replay = Replay::new(trace);
+/// let at = |step| ChoicePoint { candidates: &[0, 1], current: Some(0), unfair: false, step };
+/// assert_eq!(replay.choose(&at(0)), 0);
+/// assert_eq!(replay.choose(&at(1)), 1);
+/// assert_eq!(replay.spurious_wakeup(2), Some(false));
+/// assert_eq!(replay.spurious_wakeup(2), Some(true));
+/// assert_eq!(replay.choose(&at(3)), 0);
+/// assert_eq!(replay.spurious_wakeup(4), None); // past the trace: no spurious wake-up
+/// assert!(replay.note().is_none());
+/// ```
 #[derive(Debug)]
 pub struct Replay {
-    steps: std::vec::IntoIter<Step>,
+    steps: std::iter::Peekable<std::vec::IntoIter<Step>>,
     diverged_at: Option<u64>,
 }
 
 impl Replay {
     /// A strategy replaying `trace`.
     pub fn new(trace: Trace) -> Self {
-        Replay { steps: trace.0.into_iter(), diverged_at: None }
+        Replay { steps: trace.0.into_iter().peekable(), diverged_at: None }
     }
 
     fn fallback(decision: &ChoicePoint<'_>) -> usize {
@@ -260,6 +323,11 @@ impl Strategy for Replay {
         loop {
             match self.steps.next() {
                 Some(Step::Preempt(_)) => continue,
+                Some(Step::Wait { .. }) => {
+                    // A wake-up the program no longer asks for here.
+                    self.diverged_at.get_or_insert(decision.step);
+                    continue;
+                }
                 Some(Step::Run(task)) if decision.candidates.contains(&task) => return task,
                 Some(Step::Run(_)) => {
                     self.diverged_at.get_or_insert(decision.step);
@@ -267,6 +335,13 @@ impl Strategy for Replay {
                 }
                 None => return Self::fallback(decision),
             }
+        }
+    }
+
+    fn spurious_wakeup(&mut self, _step: u64) -> Option<bool> {
+        match self.steps.next_if(|s| matches!(s, Step::Wait { .. })) {
+            Some(Step::Wait { spurious }) => Some(spurious),
+            _ => None,
         }
     }
 

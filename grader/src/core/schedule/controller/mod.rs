@@ -20,6 +20,10 @@
 //!   reaching a point (it spins on a non-synchronising read, or blocks outside `threading`):
 //!   another task gets the baton, the first keeps running on its own until it next reaches a
 //!   point. Such a run is marked in its trace and replays only approximately.
+//! * A wait that `std` allows to end spuriously (`Condvar` waits, `thread::park` of
+//!   `threading::stdlib`) ends so when the strategy says (seeded; on a run that injects them
+//!   every such wait's answer is in the trace, so a replay repeats it): an `if` where a
+//!   `while` belongs fails.
 //! * On abort, tasks waiting in the hook unwind with `threading::KeyboardInterrupt`, which
 //!   leaves the primitives consistent and ends their threads.
 
@@ -491,6 +495,22 @@ impl Scheduler for Controller {
         }
         drop(st);
         waiter.unpark_os();
+    }
+
+    fn spurious_wakeup(&self, _point: &Point<'_>) -> bool {
+        let Some(me) = self.me() else { return false };
+        let mut st = self.lock();
+        // Only the task holding the baton decides (it always does when it reaches a wait), so
+        // the decisions come in the same order on a replay.
+        if st.current != Some(me) || st.done || st.abort.is_some() {
+            return false;
+        }
+        let step = st.steps;
+        let spurious = st.strategy.spurious_wakeup(step);
+        if let Some(wake) = spurious {
+            st.trace.push(Step::Wait { spurious: wake });
+        }
+        spurious == Some(true)
     }
 
     fn sleep(&self, duration: Duration) {

@@ -246,3 +246,55 @@ fn the_watchdog_sets_aside_a_thread_that_spins_without_reaching_a_point() {
     assert!(outcome.preemptions >= 1);
     assert!(outcome.trace.has_preemptions(), "the trace marks it: {}", outcome.trace);
 }
+
+/// Picks the lowest runnable task and answers each wait that may end spuriously from a script
+/// (`None` once it runs out: a run without spurious wake-ups).
+struct Scripted(std::vec::IntoIter<bool>);
+
+impl Strategy for Scripted {
+    fn choose(&mut self, decision: &ChoicePoint<'_>) -> usize {
+        decision.candidates[0]
+    }
+
+    fn spurious_wakeup(&mut self, _step: u64) -> Option<bool> {
+        self.0.next()
+    }
+}
+
+/// A `std`-style wait under an `if`, with nobody to notify it: only spurious wake-ups end it.
+fn wait_nobody_notifies() -> u32 {
+    use threading::stdlib::sync::{Condvar, Mutex};
+    let (lock, changed) = (Mutex::new(0u32), Condvar::new());
+    let mut woken = 0;
+    let mut guard = lock.lock().unwrap();
+    for _ in 0..2 {
+        guard = changed.wait(guard).unwrap();
+        woken += 1;
+    }
+    drop(guard);
+    woken
+}
+
+#[test]
+fn spurious_wakeups_end_std_waits_as_the_strategy_says_and_replay_exactly() {
+    let _serial = serial();
+    let (woken, outcome) = controlled(Scripted(vec![true, true].into_iter()), limits(), wait_nobody_notifies);
+    assert_eq!(woken, Some(2));
+    assert_eq!(outcome.trace.to_string(), "+2");
+    let (again, replayed) = controlled(Replay::new(outcome.trace.clone()), limits(), wait_nobody_notifies);
+    assert_eq!(again, Some(2));
+    assert_eq!(replayed.trace, outcome.trace);
+
+    // A wait the script leaves alone is recorded too (`.`), so a replay does not hand its
+    // wake-up to the next wait: with nobody to notify, the run deadlocks, replayed or not.
+    let (none, outcome) = controlled(Scripted(vec![true, false].into_iter()), limits(), wait_nobody_notifies);
+    assert!(none.is_none() && matches!(outcome.abort, Some(Abort::Deadlock(_))), "{:?}", outcome.abort);
+    assert_eq!(outcome.trace.to_string(), "+.");
+    let (none, replayed) = controlled(Replay::new(outcome.trace.clone()), limits(), wait_nobody_notifies);
+    assert!(none.is_none() && matches!(replayed.abort, Some(Abort::Deadlock(_))));
+    assert_eq!(replayed.trace, outcome.trace);
+
+    // A run that injects none (the default) records no wait at all.
+    let (none, outcome) = controlled(Replay::new(Trace::default()), limits(), wait_nobody_notifies);
+    assert!(none.is_none() && outcome.trace.0.is_empty());
+}
