@@ -436,7 +436,11 @@ fn stopped(
         got: exercise.join(tokens.iter().map(|p| &p.token)),
         divergence: Some(Divergence {
             index: tokens.len(),
-            expected: if exercise.exact { expected.get(tokens.len()).map(ToString::to_string) } else { None },
+            expected: if exercise.exact {
+                expected.get(tokens.len()).map(ToString::to_string)
+            } else {
+                Some("the rest of a correct run".to_string())
+            },
             got: None,
             method: None,
         }),

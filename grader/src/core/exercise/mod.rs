@@ -132,11 +132,11 @@ pub struct Exercise {
 }
 
 impl Exercise {
-    /// The expected output joined for display (for a rule-checked exercise, the rule and one
-    /// correct output).
+    /// The expected output joined for display (for a rule-checked exercise, one correct
+    /// output, said to be one of many).
     pub fn expected_text(&self, n: usize) -> String {
         let example = self.join((self.expected)(n).iter());
-        if self.exact { example } else { format!("{} — e.g. {example}", self.rule) }
+        if self.exact { example } else { format!("{example} (one of many correct runs: the rule decides)") }
     }
 
     /// Tokens joined with this exercise's separator.
