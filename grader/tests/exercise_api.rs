@@ -135,3 +135,63 @@ fn dining_philosophers_catch_a_fork_held_twice() {
     let run = Run { events: &foreign, ..run };
     assert_eq!((dining.check)(&run).unwrap_err().fault, Fault::WrongThread);
 }
+
+pub struct DiningPhilosophers {
+    table: threading::Lock,
+}
+
+#[allow(clippy::new_without_default)] // the skeleton's `new()`, as a learner writes it
+impl DiningPhilosophers {
+    pub fn new() -> Self {
+        DiningPhilosophers { table: threading::Lock::new() }
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn wants_to_eat(
+        &self,
+        philosopher: u8,
+        pick_left_fork: impl FnOnce(),
+        pick_right_fork: impl FnOnce(),
+        eat: impl FnOnce(),
+        put_left_fork: impl FnOnce(),
+        put_right_fork: impl FnOnce(),
+    ) {
+        let _table = self.table.lock();
+        assert!(philosopher < 5, "philosophers are 0 to 4");
+        pick_left_fork();
+        pick_right_fork();
+        eat();
+        put_left_fork();
+        put_right_fork();
+    }
+}
+
+pub struct H2O;
+
+#[allow(clippy::new_without_default)] // the skeleton's `new()`, as a learner writes it
+impl H2O {
+    pub fn new() -> Self {
+        H2O
+    }
+    pub fn hydrogen(&self, release_hydrogen: impl FnOnce()) {
+        release_hydrogen();
+    }
+    pub fn oxygen(&self, release_oxygen: impl FnOnce()) {
+        release_oxygen();
+    }
+}
+
+#[test]
+fn the_notebook_macros_take_the_new_exercises() {
+    // Philosopher numbers of another integer type go through the adapter's `as _`.
+    let report = threadlab_grader::check!(dining_philosophers, DiningPhilosophers, quiet());
+    assert_eq!(report.verdict, Verdict::Pass, "{report}");
+    let report = threadlab_grader::check!(building_h2o, H2O, quiet());
+    assert_eq!(report.verdict, Verdict::WrongOutput, "{report}");
+    let replay = report.failure.expect("a failure").replay;
+    let again = threadlab_grader::core::notebook::replay_type(
+        threadlab_grader::core::exercise::building_h2o::adapter!(H2O),
+        &replay,
+        false,
+    );
+    assert_eq!(again.verdict, Verdict::WrongOutput, "{again}");
+}
