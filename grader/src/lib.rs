@@ -1,5 +1,5 @@
-//! Grades the lessons' concurrency exercises (Print in Order, FooBar, Zero Even Odd) under
-//! stress, with controlled scheduling, and says why a solution fails with a schedule that
+//! Grades concurrency exercises (Print in Order, FooBar, Zero Even Odd, Fizz Buzz, Building
+//! H2O, the Dining Philosophers) under stress, with controlled scheduling, and says why a solution fails with a schedule that
 //! replays.
 //!
 //! A submission flows through named stages — **load** (`.rs`, notebook, stdin) → **policy**
@@ -44,7 +44,8 @@
 //!
 //! `check!(exercise, Type)` prints the same report the command-line grader would (without
 //! the sandbox and the forbidden-code check: the learner checks their own code). Exercises
-//! are `print_in_order`, `foobar` and `zero_even_odd`; `check!(exercise, Type, options)`
+//! are `print_in_order`, `foobar`, `zero_even_odd`, `fizz_buzz`, `building_h2o` and
+//! `dining_philosophers` (written against the API of [`core::exercise`]); `check!(exercise, Type, options)`
 //! takes [`CheckOptions`]. [`replay!`] reruns a failing schedule.
 //!
 //! # Threat model (command-line grader)
@@ -69,8 +70,9 @@
 pub mod cli;
 pub mod core;
 
-// What the notebooks name: `threadlab_grader::exercise::find("foobar")`, the report's types.
-pub use self::core::exercise::{self, Exercise, Token};
+// What the notebooks and exercise authors name: `threadlab_grader::exercise::find("foobar")`,
+// the exercise API, the report's types.
+pub use self::core::exercise::{self, Count, Exercise, Fault, Problem, Role, Run, Token};
 pub use self::core::judge::{Failure, Verdict};
 pub use self::core::notebook::CheckOptions;
 pub use self::core::plan::Mode;

@@ -29,7 +29,7 @@ fn json(output: &Output) -> Value {
 }
 
 #[test]
-fn exercises_lists_the_three_with_their_exact_skeletons() {
+fn exercises_lists_every_exercise_with_its_exact_skeleton() {
     let output = run(&["exercises"]);
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
@@ -40,12 +40,18 @@ fn exercises_lists_the_three_with_their_exact_skeletons() {
         "pub fn bar(&self, print_bar: impl Fn());",
         "pub fn zero(&self, print_number: impl Fn(usize));",
         "pub fn odd(&self, print_number: impl Fn(usize));",
+        "pub fn number(&self, print_number: impl Fn(usize));",
+        "pub fn hydrogen(&self, release_hydrogen: impl FnOnce());",
+        "pick_left_fork: impl FnOnce(),",
     ] {
         assert!(text.contains(line), "missing `{line}` in:\n{text}");
     }
     let list = json(&run(&["exercises", "--json"]));
     let ids: Vec<&str> = list.as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["print-in-order", "foobar", "zero-even-odd"]);
+    assert_eq!(
+        ids,
+        ["print-in-order", "foobar", "zero-even-odd", "fizz-buzz", "building-h2o", "dining-philosophers"]
+    );
 }
 
 #[test]
@@ -129,9 +135,9 @@ fn a_spent_time_budget_stops_after_the_minimum_runs_and_says_so() {
 
 #[test]
 fn bad_input_is_a_clear_error_with_status_2() {
-    let unknown = run(&["check", "-e", "dining-philosophers", "x.rs"]);
+    let unknown = run(&["check", "-e", "traffic-light", "x.rs"]);
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown exercise `dining-philosophers`"));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown exercise `traffic-light`"));
     let missing = run(&["check", "-e", "foobar", "/nonexistent/solution.rs"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/solution.rs"));

@@ -218,7 +218,7 @@ fn execute(cli: &Cli) -> Result<i32, String> {
                     .map(|e| {
                         serde_json::json!({
                             "id": e.id, "aliases": e.aliases, "title": e.title, "type": e.type_name,
-                            "methods": e.roles, "rule": e.rule, "skeleton": e.skeleton,
+                            "methods": e.methods(), "roles": e.roles, "rule": e.rule, "skeleton": e.skeleton,
                         })
                     })
                     .collect();

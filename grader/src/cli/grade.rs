@@ -16,7 +16,7 @@ use crate::core::harness::RunLimits;
 use crate::core::judge::{Divergence, Failure, MethodOutput, Verdict, judge};
 use crate::core::plan::{Mode, PlanCursor, PlanOptions, RunSpec, Runs};
 use crate::core::protocol::{ChildConfig, Message};
-use crate::core::record::{Printed, RunRecord};
+use crate::core::record::{EventKind, Printed, RunRecord};
 use crate::core::report::{Diagnostic, Report, Timings};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -425,17 +425,22 @@ fn stopped(
             .push(format!("stderr (last lines):\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n")));
     }
     let expected = (exercise.expected)(spec.n);
+    let tokens: Vec<&Printed> = tokens.iter().filter(|p| p.kind == EventKind::Callback).collect();
     Failure {
         verdict,
         message,
         run: spec.index,
         n: spec.n,
-        start_order: spec.order.iter().map(|&r| exercise.role_name(r).to_string()).collect(),
-        expected: exercise.join(expected.iter()),
+        start_order: crate::core::judge::start_order(exercise, spec),
+        expected: exercise.expected_text(spec.n),
         got: exercise.join(tokens.iter().map(|p| &p.token)),
         divergence: Some(Divergence {
             index: tokens.len(),
-            expected: expected.get(tokens.len()).map(ToString::to_string),
+            expected: if exercise.exact {
+                expected.get(tokens.len()).map(ToString::to_string)
+            } else {
+                Some("the rest of a correct run".to_string())
+            },
             got: None,
             method: None,
         }),

@@ -8,7 +8,7 @@
 use crate::core::cputime;
 use crate::core::exercise::Token;
 use crate::core::plan::{RunSpec, StrategySpec};
-use crate::core::record::{Printed, RunEnd, RunRecord, ThreadReport};
+use crate::core::record::{EventKind, Printed, RunEnd, RunRecord, ThreadReport};
 use crate::core::schedule::chaos::Chaos;
 use crate::core::schedule::pct::Pct;
 use crate::core::schedule::random::RandomWalk;
@@ -103,12 +103,14 @@ pub struct RunShared {
     progress: AtomicU64,
     panics: Mutex<Vec<RunEnd>>,
     threads: Mutex<Vec<Thread>>,
-    /// Tokens past which a print unwinds the printing thread (the output is wrong anyway).
+    /// Events past which a print unwinds the printing thread (the output is wrong anyway).
     max_tokens: usize,
+    /// The role of each thread, in start order.
+    order: Vec<usize>,
 }
 
 thread_local! {
-    /// (run id, method) of a harness thread.
+    /// (run id, position in the start order) of a harness thread.
     static ROLE: Cell<Option<(u64, usize)>> = const { Cell::new(None) };
 }
 
@@ -119,9 +121,9 @@ pub(crate) static RUN_LOCK: Mutex<()> = Mutex::new(());
 static CURRENT: Mutex<Option<Arc<RunShared>>> = Mutex::new(None);
 
 impl RunShared {
-    /// Records a token printed through method `role`'s callback.
+    /// Records a token printed through a callback of `printer`'s call.
     #[track_caller]
-    pub(crate) fn record(&self, role: usize, token: Token) {
+    pub(crate) fn record(&self, printer: &Printer<'_>, token: Token) {
         if let Some(chaos) = &self.chaos {
             chaos.perturb();
         }
@@ -135,25 +137,38 @@ impl RunShared {
             };
             controller.point(&point);
         }
-        let thread = ROLE.with(Cell::get).filter(|(id, _)| *id == self.id).map(|(_, role)| role);
-        {
-            let mut printed = self.printed.lock().unwrap_or_else(|e| e.into_inner());
-            if printed.len() >= self.max_tokens {
-                drop(printed);
-                if !std::thread::panicking() {
-                    // Printing without end: stop this thread (silently, as an interrupt).
-                    std::panic::resume_unwind(Box::new(threading::KeyboardInterrupt));
-                }
-                return;
-            }
-            let entry = Printed { seq: printed.len() as u64, role, thread, token };
-            self.sink.printed(self.run, &entry);
-            printed.push(entry);
-        }
+        self.push(printer, token, EventKind::Callback);
         self.progress.fetch_add(1, Ordering::Relaxed);
         if let Some(chaos) = &self.chaos {
             chaos.perturb();
         }
+    }
+
+    /// Appends an event of `printer`'s call (not a scheduling point of its own).
+    fn push(&self, printer: &Printer<'_>, token: Token, kind: EventKind) {
+        let caller = ROLE.with(Cell::get).filter(|(id, _)| *id == self.id).map(|(_, position)| position);
+        let thread = caller.and_then(|position| self.order.get(position).copied());
+        let mut printed = self.printed.lock().unwrap_or_else(|e| e.into_inner());
+        if printed.len() >= self.max_tokens {
+            drop(printed);
+            if !std::thread::panicking() {
+                // Printing without end: stop this thread (silently, as an interrupt).
+                std::panic::resume_unwind(Box::new(threading::KeyboardInterrupt));
+            }
+            return;
+        }
+        let entry = Printed {
+            seq: printed.len() as u64,
+            role: printer.role,
+            thread,
+            token,
+            owner: printer.owner,
+            caller,
+            call: printer.call,
+            kind,
+        };
+        self.sink.printed(self.run, &entry);
+        printed.push(entry);
     }
 
     fn panicked(&self, thread: &str, message: String, location: Option<String>) {
@@ -233,7 +248,8 @@ pub fn run_once(
         progress: AtomicU64::new(0),
         panics: Mutex::new(Vec::new()),
         threads: Mutex::new(Vec::new()),
-        max_tokens: 2 * (subject.exercise.expected)(spec.n).len() + 16,
+        max_tokens: max_events(subject.exercise, spec),
+        order: spec.order.clone(),
     });
     *CURRENT.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&shared));
     // In a notebook the learner may have a hook of their own: it is back once the run ends.
@@ -341,14 +357,25 @@ fn start(
             return Vec::new();
         }
     };
+    let exercise = subject.exercise;
     let mut threads = Vec::new();
-    for &role in &spec.order {
-        let name = subject.exercise.role_name(role);
+    let mut started = vec![0usize; exercise.roles.len()];
+    for (position, &role) in spec.order.iter().enumerate() {
+        let Some(instance) = started.get_mut(role).map(|count| std::mem::replace(count, *count + 1)) else {
+            shared.panicked(
+                "harness",
+                format!("the start order names method {role}, which does not exist"),
+                None,
+            );
+            break;
+        };
+        let name = exercise.thread_name(role, instance, spec.n);
+        let calls = exercise.roles[role].calls.of(spec.n);
         let (subject, object, shared) = (Arc::clone(subject), Arc::clone(&object), Arc::clone(shared));
         let controller = controller.cloned();
         let registry = Arc::clone(&shared);
-        let thread = Thread::builder().name(name).target(move || {
-            ROLE.with(|r| r.set(Some((shared.id, role))));
+        let thread = Thread::builder().name(&name).target(move || {
+            ROLE.with(|r| r.set(Some((shared.id, position))));
             if controller.as_ref().is_some_and(|c| crate::core::schedule::controller::current_run_aborted(c))
             {
                 return;
@@ -356,8 +383,17 @@ fn start(
             if let Some(chaos) = &shared.chaos {
                 chaos.starve();
             }
-            let printer = Printer { role, run: &shared };
-            (subject.methods[role])(&*object, &printer);
+            let method = subject.exercise.roles[role].method;
+            for call in 0..calls {
+                let printer = Printer { role, instance, owner: position, call, run: &shared };
+                if subject.exercise.records_calls {
+                    shared.push(&printer, Token::Word(method.to_string()), EventKind::Call);
+                }
+                (subject.methods[role])(&*object, &printer);
+                if subject.exercise.records_calls {
+                    shared.push(&printer, Token::Word(method.to_string()), EventKind::Return);
+                }
+            }
             shared.progress.fetch_add(1, Ordering::Relaxed);
         });
         match thread.start() {
@@ -372,6 +408,17 @@ fn start(
         }
     }
     threads
+}
+
+/// Events past which a run is cut short: twice a correct run's callbacks, and its calls and
+/// returns when the exercise records them.
+fn max_events(exercise: &crate::core::exercise::Exercise, spec: &RunSpec) -> usize {
+    let calls: usize = if exercise.records_calls {
+        exercise.roles.iter().map(|r| r.threads.of(spec.n) * r.calls.of(spec.n)).sum::<usize>() * 2
+    } else {
+        0
+    };
+    2 * (exercise.expected)(spec.n).len() + calls + 16
 }
 
 /// A run on real threads: join with a watchdog that turns a hang into a report.

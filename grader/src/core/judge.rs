@@ -1,8 +1,8 @@
 //! The verdict of one run, decided from what was observed (never from what the submission says).
 
-use crate::core::exercise::{Exercise, Token};
+use crate::core::exercise::{Exercise, Fault, Run, Token};
 use crate::core::plan::{Mode, RunSpec};
-use crate::core::record::{Printed, RunEnd, RunRecord, ThreadReport};
+use crate::core::record::{EventKind, Printed, RunEnd, RunRecord, ThreadReport};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -133,57 +133,27 @@ pub struct Failure {
     pub note: Option<String>,
 }
 
-fn describe_thread(exercise: &Exercise, thread: Option<usize>) -> String {
-    match thread {
-        Some(role) => format!("the `{}` thread", exercise.role_name(role)),
-        None => "a thread the grader did not start".to_string(),
-    }
-}
-
-/// The first problem in the printed tokens, if any: a token from a method that may not print
-/// it, a callback called from another thread, or a token that differs from the expected one.
-fn first_problem(
+/// The checker's problem as the judge reports it: verdict, message, and where.
+fn problem(
     exercise: &Exercise,
-    expected: &[Token],
+    spec: &RunSpec,
     printed: &[Printed],
+    complete: bool,
 ) -> Option<(Verdict, String, Divergence)> {
-    for (i, p) in printed.iter().enumerate() {
-        let method = exercise.role_name(p.role);
-        let divergence = Divergence {
-            index: i,
-            expected: expected.get(i).map(Token::to_string),
-            got: Some(p.token.to_string()),
-            method: Some(method.to_string()),
-        };
-        if !(exercise.may_print)(p.role, &p.token) {
-            let message = format!("{method}() printed {} (token {}): {}", p.token, i + 1, exercise.rule);
-            return Some((Verdict::WrongThread, message, divergence));
-        }
-        if p.thread != Some(p.role) {
-            let message = format!(
-                "{method}()'s print callback was called from {} (token {})",
-                describe_thread(exercise, p.thread),
-                i + 1
-            );
-            return Some((Verdict::WrongThread, message, divergence));
-        }
-        if expected.get(i) != Some(&p.token) {
-            let message = match expected.get(i) {
-                Some(want) => format!(
-                    "token {} is {} (printed by {method}()) where {want} was expected",
-                    i + 1,
-                    p.token
-                ),
-                None => format!(
-                    "token {} is {} (printed by {method}()) after the whole expected output",
-                    i + 1,
-                    p.token
-                ),
-            };
-            return Some((Verdict::WrongOutput, message, divergence));
-        }
-    }
-    None
+    let run = Run { exercise, n: spec.n, threads: &spec.order, events: printed, complete };
+    let problem = (exercise.check)(&run).err()?;
+    let verdict = match problem.fault {
+        Fault::WrongOutput => Verdict::WrongOutput,
+        Fault::WrongThread => Verdict::WrongThread,
+    };
+    let event = printed.get(problem.event);
+    let divergence = Divergence {
+        index: run.token_position(problem.event),
+        expected: problem.expected,
+        got: event.map(|e| e.token.to_string()),
+        method: event.map(|e| exercise.role_name(e.role).to_string()),
+    };
+    Some((verdict, problem.message, divergence))
 }
 
 /// Whether a panic message says a resource ran out (threads, memory) rather than a bug.
@@ -199,55 +169,69 @@ pub fn exhausted(message: &str) -> bool {
     .any(|m| message.contains(m))
 }
 
+/// The threads of a run by name, in the order they were started.
+pub fn start_order(exercise: &Exercise, spec: &RunSpec) -> Vec<String> {
+    let counts = exercise.thread_counts(spec.n);
+    let mut seen = vec![0usize; counts.len()];
+    spec.order
+        .iter()
+        .map(|&role| match seen.get_mut(role) {
+            Some(instance) => {
+                *instance += 1;
+                exercise.thread_name(role, *instance - 1, spec.n)
+            }
+            None => "?".to_string(),
+        })
+        .collect()
+}
+
 /// Judges one run: `None` if it passed.
 pub fn judge(exercise: &Exercise, spec: &RunSpec, record: &RunRecord) -> Option<Failure> {
     let expected = (exercise.expected)(spec.n);
-    let printed = &record.printed;
+    let events = &record.printed;
+    let printed: Vec<&Printed> = events.iter().filter(|e| e.kind == EventKind::Callback).collect();
     let stopped = Divergence {
         index: printed.len(),
-        expected: expected.get(printed.len()).map(Token::to_string),
+        expected: if exercise.exact {
+            expected.get(printed.len()).map(Token::to_string)
+        } else {
+            Some("the rest of a correct run".to_string())
+        },
         got: None,
         method: None,
     };
     let mut threads = Vec::new();
     let mut location = None;
-    let (verdict, message, divergence) = match (&record.end, first_problem(exercise, &expected, printed)) {
-        (RunEnd::Panicked { thread, message, location: at }, _) => {
-            location = at.clone();
-            let at = at.as_deref().map(|l| format!(" at {l}")).unwrap_or_default();
-            let verdict = if exhausted(message) { Verdict::LimitExceeded } else { Verdict::Panic };
-            (verdict, format!("`{thread}` panicked{at}: {message}"), None)
-        }
-        (end, Some(problem)) => {
-            if let RunEnd::Deadlock { threads: t } | RunEnd::Spinning { threads: t, .. } = end {
-                threads = t.clone();
+    let (verdict, message, divergence) =
+        match (&record.end, problem(exercise, spec, events, record.end == RunEnd::Completed)) {
+            (RunEnd::Panicked { thread, message, location: at }, _) => {
+                location = at.clone();
+                let at = at.as_deref().map(|l| format!(" at {l}")).unwrap_or_default();
+                let verdict = if exhausted(message) { Verdict::LimitExceeded } else { Verdict::Panic };
+                (verdict, format!("`{thread}` panicked{at}: {message}"), None)
             }
-            (problem.0, problem.1, Some(problem.2))
-        }
-        (RunEnd::Deadlock { threads: t }, None) => {
-            threads = t.clone();
-            let message = format!(
-                "deadlock after {} of {} tokens: every thread waits for another",
-                printed.len(),
-                expected.len()
-            );
-            (Verdict::Deadlock, message, Some(stopped))
-        }
-        (RunEnd::Spinning { detail, threads: t }, None) => {
-            threads = t.clone();
-            let message = format!("{detail} (after {} of {} tokens)", printed.len(), expected.len());
-            (Verdict::Timeout, message, Some(stopped))
-        }
-        (RunEnd::Completed, None) if printed.len() < expected.len() => {
-            let message = format!(
-                "every thread returned after printing only {} of {} tokens",
-                printed.len(),
-                expected.len()
-            );
-            (Verdict::WrongOutput, message, Some(stopped))
-        }
-        (RunEnd::Completed, None) => return None,
-    };
+            (end, Some(problem)) => {
+                if let RunEnd::Deadlock { threads: t } | RunEnd::Spinning { threads: t, .. } = end {
+                    threads = t.clone();
+                }
+                (problem.0, problem.1, Some(problem.2))
+            }
+            (RunEnd::Deadlock { threads: t }, None) => {
+                threads = t.clone();
+                let message = format!(
+                    "deadlock after {} of {} tokens: every thread waits for another",
+                    printed.len(),
+                    expected.len()
+                );
+                (Verdict::Deadlock, message, Some(stopped))
+            }
+            (RunEnd::Spinning { detail, threads: t }, None) => {
+                threads = t.clone();
+                let message = format!("{detail} (after {} of {} tokens)", printed.len(), expected.len());
+                (Verdict::Timeout, message, Some(stopped))
+            }
+            (RunEnd::Completed, None) => return None,
+        };
     let by_method = (0..exercise.roles.len())
         .map(|role| MethodOutput {
             method: exercise.role_name(role).to_string(),
@@ -259,8 +243,8 @@ pub fn judge(exercise: &Exercise, spec: &RunSpec, record: &RunRecord) -> Option<
         message,
         run: record.run,
         n: spec.n,
-        start_order: spec.order.iter().map(|&r| exercise.role_name(r).to_string()).collect(),
-        expected: exercise.join(expected.iter()),
+        start_order: start_order(exercise, spec),
+        expected: exercise.expected_text(spec.n),
         got: exercise.join(printed.iter().map(|p| &p.token)),
         divergence,
         by_method,

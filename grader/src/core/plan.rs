@@ -142,6 +142,100 @@ pub fn permutations(k: usize) -> Vec<Vec<usize>> {
     out
 }
 
+/// Orders sampled for an `n` whose threads have more distinct start orders than this.
+pub const MAX_ORDERS: usize = 6;
+
+/// The start orders tried for `n`: each a list of roles, one entry per thread, in the order
+/// the threads are started. With one thread per method, every permutation of the methods;
+/// with more, every distinct order if there are at most [`MAX_ORDERS`], else the roles in
+/// blocks (in order and reversed), round-robin, and seeded shuffles (the same for every plan:
+/// they depend on `n` only).
+///
+/// ```
+/// use threadlab_grader::core::plan::orders;
+/// let foobar = threadlab_grader::core::exercise::find("foobar").unwrap();
+/// assert_eq!(orders(foobar, 5), vec![vec![0, 1], vec![1, 0]]);
+/// let h2o = threadlab_grader::core::exercise::find("building-h2o").unwrap();
+/// assert_eq!(orders(h2o, 1), vec![vec![0, 0, 1], vec![0, 1, 0], vec![1, 0, 0]]);
+/// assert_eq!(orders(h2o, 4).len(), 6);
+/// assert!(orders(h2o, 4).iter().all(|o| o.iter().filter(|&&r| r == 1).count() == 4));
+/// ```
+pub fn orders(exercise: &Exercise, n: usize) -> Vec<Vec<usize>> {
+    let counts = exercise.thread_counts(n);
+    if counts.iter().all(|&c| c == 1) {
+        return permutations(counts.len());
+    }
+    let all = distinct_orders(&counts, MAX_ORDERS + 1);
+    if all.len() <= MAX_ORDERS {
+        return all;
+    }
+    let blocks: Vec<usize> =
+        counts.iter().enumerate().flat_map(|(r, &c)| std::iter::repeat_n(r, c)).collect();
+    let mut reversed = blocks.clone();
+    reversed.reverse();
+    let mut round_robin = Vec::new();
+    let mut left = counts.clone();
+    while left.iter().any(|&c| c > 0) {
+        for (role, left) in left.iter_mut().enumerate() {
+            if *left > 0 {
+                *left -= 1;
+                round_robin.push(role);
+            }
+        }
+    }
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for order in [blocks.clone(), reversed, round_robin] {
+        if !out.contains(&order) {
+            out.push(order);
+        }
+    }
+    let mut attempt = 0u64;
+    while out.len() < MAX_ORDERS && attempt < 64 {
+        let mut order = blocks.clone();
+        // Fisher–Yates with SplitMix64 values.
+        for i in (1..order.len()).rev() {
+            let j = (mix(n as u64, attempt * 1000 + i as u64) % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        if !out.contains(&order) {
+            out.push(order);
+        }
+        attempt += 1;
+    }
+    out
+}
+
+/// Distinct orders of a multiset of roles (`counts[r]` copies of `r`), lexicographic, at
+/// most `limit`.
+fn distinct_orders(counts: &[usize], limit: usize) -> Vec<Vec<usize>> {
+    fn extend(prefix: &mut Vec<usize>, left: &mut [usize], out: &mut Vec<Vec<usize>>, limit: usize) {
+        if out.len() >= limit {
+            return;
+        }
+        if left.iter().all(|&c| c == 0) {
+            out.push(prefix.clone());
+            return;
+        }
+        for role in 0..left.len() {
+            if left[role] > 0 {
+                left[role] -= 1;
+                prefix.push(role);
+                extend(prefix, left, out, limit);
+                prefix.pop();
+                left[role] += 1;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    extend(&mut Vec::new(), &mut counts.to_vec(), &mut out, limit);
+    out
+}
+
+/// (start order, n) pairs in one round of the plan.
+fn combos(exercise: &Exercise) -> usize {
+    exercise.sizes.iter().map(|&n| orders(exercise, n).len()).sum()
+}
+
 /// SplitMix64: independent-looking seeds from one seed and an index.
 pub(crate) fn mix(seed: u64, index: u64) -> u64 {
     let mut z = seed.wrapping_add(index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -165,8 +259,7 @@ impl Budget {
     /// `millis` for `exercise`, with at least three rounds over every (start order, n) and
     /// never fewer than 300 runs (or the whole plan, if shorter).
     pub fn new(exercise: &Exercise, millis: u64) -> Budget {
-        let combos = permutations(exercise.roles.len()).len() * exercise.sizes().len();
-        Budget { millis, min_runs: (3 * combos + 2).max(300) }
+        Budget { millis, min_runs: (3 * combos(exercise) + 2).max(300) }
     }
 
     /// Whether a session that made `runs` runs in `elapsed` should stop.
@@ -177,8 +270,7 @@ impl Budget {
 
 /// The rounds an exercise gets by default in `mode`.
 pub fn default_repeat(exercise: &Exercise, mode: Mode) -> usize {
-    let combos = permutations(exercise.roles.len()).len() * exercise.sizes().len();
-    default_runs(mode).div_ceil(combos).max(1)
+    default_runs(mode).div_ceil(combos(exercise).max(1)).max(1)
 }
 
 /// The plan: `repeat` rounds over every start order and every small `n`, with the strategy
@@ -194,7 +286,9 @@ pub fn default_repeat(exercise: &Exercise, mode: Mode) -> usize {
 /// assert_eq!(runs, plan(exercise, &PlanOptions { mode: Mode::Controlled, seed: 1, repeat: Some(2) }));
 /// ```
 pub fn plan(exercise: &Exercise, options: &PlanOptions) -> Vec<RunSpec> {
-    let orders = permutations(exercise.roles.len());
+    let by_size: Vec<(usize, Vec<Vec<usize>>)> =
+        exercise.sizes.iter().map(|&n| (n, orders(exercise, n))).collect();
+    let most = by_size.iter().map(|(_, o)| o.len()).max().unwrap_or(0);
     let repeat = options.repeat.unwrap_or_else(|| default_repeat(exercise, options.mode)).max(1);
     let mut runs = Vec::new();
     let strategy = |index: usize| {
@@ -213,15 +307,19 @@ pub fn plan(exercise: &Exercise, options: &PlanOptions) -> Vec<RunSpec> {
         }
     };
     for round in 0..repeat {
-        for order in &orders {
-            for &n in exercise.sizes() {
+        // Order by order, each `n` in turn (with one thread per method every `n` has the same
+        // orders, and this is the order-major plan replay strings were made with).
+        for i in 0..most {
+            for (n, orders) in &by_size {
+                let Some(order) = orders.get(i) else { continue };
                 let index = runs.len();
-                runs.push(RunSpec { index, n, order: order.clone(), strategy: strategy(index) });
+                runs.push(RunSpec { index, n: *n, order: order.clone(), strategy: strategy(index) });
             }
         }
         if round == 0
-            && let Some(large) = exercise.large_size()
+            && let Some(large) = exercise.large_size
         {
+            let orders = orders(exercise, large);
             for order in [&orders[0], &orders[orders.len() - 1]] {
                 let index = runs.len();
                 let strategy = match (options.mode, index % 2) {
@@ -294,7 +392,7 @@ impl Runs {
     pub fn specs(&self, exercise: &Exercise) -> Result<Vec<RunSpec>, ReplayError> {
         match self {
             Runs::Plan(options) => Ok(plan(exercise, options)),
-            Runs::Replay(text) => Ok(replay(&Schedule::parse(text, exercise.roles.len())?)),
+            Runs::Replay(text) => Ok(replay(&Schedule::parse_threads(text, &|n| exercise.thread_counts(n))?)),
         }
     }
 

@@ -6,10 +6,29 @@
 use crate::core::exercise::Token;
 use serde::{Deserialize, Serialize};
 
-/// One call of a print callback, as the harness saw it.
+/// What a recorded event is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKind {
+    /// A callback handed to a method call was called (something was printed or released).
+    #[default]
+    Callback,
+    /// A thread entered a method call (recorded only for exercises that ask for it:
+    /// [`Exercise::records_calls`](crate::core::exercise::Exercise::records_calls)); the
+    /// token is the method's name.
+    Call,
+    /// A method call returned (same condition); the token is the method's name.
+    Return,
+}
+
+fn is_callback(kind: &EventKind) -> bool {
+    *kind == EventKind::Callback
+}
+
+/// One event of a run, as the harness saw it: most often a call of a print callback.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Printed {
-    /// Position in the run's output (0-based).
+    /// Position in the run's events (0-based).
     pub seq: u64,
     /// The method whose callback was called.
     pub role: usize,
@@ -18,6 +37,20 @@ pub struct Printed {
     pub thread: Option<usize>,
     /// What was printed.
     pub token: Token,
+    /// The thread (its position in the run's start order) whose method call received the
+    /// callback.
+    #[serde(default)]
+    pub owner: usize,
+    /// The thread (position in the start order) that called the callback (`None`: a thread
+    /// the harness did not start).
+    #[serde(default)]
+    pub caller: Option<usize>,
+    /// Which of the owner's calls (0-based) received the callback.
+    #[serde(default)]
+    pub call: usize,
+    /// What the event is (a callback unless said otherwise).
+    #[serde(default, skip_serializing_if = "is_callback")]
+    pub kind: EventKind,
 }
 
 /// One thread in a deadlock or timeout report.

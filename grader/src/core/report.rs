@@ -200,7 +200,8 @@ fn write_failure(
     if let Some(d) = &failure.divergence {
         let want = d.expected.as_deref().unwrap_or("nothing more");
         match (&d.got, &d.method) {
-            (Some(got), Some(method)) if failure.verdict == Verdict::WrongThread => {
+            // A wrong thread, or a rule broken (nothing else was due there).
+            (Some(got), Some(method)) if failure.verdict == Verdict::WrongThread || d.expected.is_none() => {
                 writeln!(f, "  first problem at token {}: {got}, printed by {method}()", d.index + 1)?
             }
             (Some(got), Some(method)) => writeln!(

@@ -10,28 +10,52 @@ use std::any::Any;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-/// A print callback handed to one method: it records each token with the method it belongs to
-/// and the thread that printed it.
+/// What one method call is given to build its callbacks from: it records each token with the
+/// method and the call it belongs to and the thread that printed it, and says which thread
+/// and which call this is (for the call's arguments: `philosopher = instance()`).
 pub struct Printer<'a> {
     pub(crate) role: usize,
+    pub(crate) instance: usize,
+    pub(crate) owner: usize,
+    pub(crate) call: usize,
     pub(crate) run: &'a RunShared,
 }
 
 impl Printer<'_> {
     /// Prints a word (`"first"`, `"foo"`).
     pub fn word(&self, word: &str) {
-        self.run.record(self.role, Token::Word(word.to_string()));
+        self.token(Token::Word(word.to_string()));
     }
 
     /// Prints a number (`zero-even-odd`).
     pub fn number(&self, number: u64) {
-        self.run.record(self.role, Token::Number(number));
+        self.token(Token::Number(number));
+    }
+
+    /// Records any token as a callback event of this call.
+    pub fn token(&self, token: Token) {
+        self.run.record(self, token);
+    }
+
+    /// Which of its method's threads makes this call (0 for the first started): five
+    /// philosophers are instances 0 to 4 of `wants_to_eat`'s threads.
+    pub fn instance(&self) -> usize {
+        self.instance
+    }
+
+    /// Which of its thread's calls this is (0-based).
+    pub fn call(&self) -> usize {
+        self.call
     }
 }
 
 impl std::fmt::Debug for Printer<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Printer").field("role", &self.role).finish_non_exhaustive()
+        f.debug_struct("Printer")
+            .field("role", &self.role)
+            .field("instance", &self.instance)
+            .field("call", &self.call)
+            .finish_non_exhaustive()
     }
 }
 
@@ -40,8 +64,8 @@ pub(crate) type Object = Arc<dyn Any + Send + Sync>;
 type Constructor = Box<dyn Fn(usize) -> Object + Send + Sync>;
 type Method = Box<dyn Fn(&(dyn Any + Send + Sync), &Printer<'_>) + Send + Sync>;
 
-/// The learner's type for one exercise: how to make one for `n`, and how to call each method
-/// with a print callback. Each exercise's `adapter!` macro (and [`check!`](crate::check!))
+/// The learner's type for one exercise: how to make one for `n`, and how to make one call of
+/// each method with its callbacks. Each exercise's `adapter!` macro (and [`check!`](crate::check!))
 /// builds it from the learner's type.
 ///
 /// ```

@@ -1,14 +1,25 @@
-//! The exercises: what the learner's type must print, and from which method.
+//! The exercises, and the API an exercise is written against.
 //!
-//! Each exercise is one file here: its id, the skeleton handed to learners, the methods (one
-//! thread each), the expected output for a given `n`, which method may print which token, and
-//! an `adapter!` macro that wraps the learner's type into a [`Subject`](crate::Subject).
-//! Adding an exercise means adding a file and listing it in [`all`].
+//! An exercise is one file: a static [`Exercise`] (id, title, the learner's type, the
+//! skeleton, its [`Role`]s — each a method, how many threads call it for a given `n` and how
+//! many calls each makes — the sizes worth testing, and a [`check`](Exercise::check)
+//! function that turns a run's recorded events into a pass or a [`Problem`]), plus an
+//! `adapter!` macro that wraps the learner's type into a [`Subject`](crate::Subject). The
+//! built-in exercises below are written against exactly this API; an author's exercise can
+//! be too, since everything it names is public. Listing it in [`all`] makes it gradable.
+//!
+//! Deadlocks, timeouts, panics and limits are not the exercise's business: the judge
+//! ([`judge`](crate::core::judge)) decides those the same way for every exercise.
 
+pub mod building_h2o;
+pub mod check;
+pub mod dining_philosophers;
+pub mod fizz_buzz;
 pub mod foobar;
 pub mod print_in_order;
 pub mod zero_even_odd;
 
+pub use self::check::{Fault, Problem, Run};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -31,10 +42,58 @@ impl fmt::Display for Token {
     }
 }
 
+/// A count that may grow with the exercise's `n`: threads of a role, calls of a thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Count {
+    /// Always this many (`Fixed(5)`: five philosophers).
+    Fixed(usize),
+    /// This many times `n` (`TimesN(2)`: 2n hydrogen threads).
+    TimesN(usize),
+}
+
+impl Count {
+    /// The count for `n`.
+    ///
+    /// ```
+    /// use threadlab_grader::exercise::Count;
+    /// assert_eq!(Count::TimesN(2).of(3), 6);
+    /// assert_eq!(Count::Fixed(5).of(3), 5);
+    /// ```
+    pub const fn of(self, n: usize) -> usize {
+        match self {
+            Count::Fixed(k) => k,
+            Count::TimesN(k) => k * n,
+        }
+    }
+}
+
+/// One method of the learner's type and who calls it: `threads` threads, each making `calls`
+/// calls in a row. Which arguments a call gets is the adapter's to say, from the thread's
+/// [`instance`](crate::Printer::instance) and the call's [`call`](crate::Printer::call)
+/// number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    /// The method's name (`hydrogen`).
+    pub method: &'static str,
+    /// How many threads call it.
+    pub threads: Count,
+    /// How many calls each of those threads makes.
+    pub calls: Count,
+}
+
+impl Role {
+    /// A method called once, by one thread (Print in Order's `first`, FooBar's `foo`).
+    pub const fn one(method: &'static str) -> Role {
+        Role { method, threads: Count::Fixed(1), calls: Count::Fixed(1) }
+    }
+}
+
 /// Everything the grader knows about one exercise.
 #[derive(Debug)]
 pub struct Exercise {
-    /// The id used on the command line (`zero-even-odd`).
+    /// The id used on the command line (`zero-even-odd`); its module and the `check!` macro's
+    /// first argument are the id with `_` (`zero_even_odd`).
     pub id: &'static str,
     /// Other accepted ids (`ordered-print`).
     pub aliases: &'static [&'static str],
@@ -42,26 +101,42 @@ pub struct Exercise {
     pub title: &'static str,
     /// The learner's type, as named in the skeleton.
     pub type_name: &'static str,
-    /// The methods, one thread each, in the skeleton's order.
-    pub roles: &'static [&'static str],
-    /// Whether `new` takes `n`.
-    pub takes_n: bool,
-    /// The output rule, in words.
+    /// The methods and their threads, in the skeleton's order (a role's index is its digit in
+    /// a replay string's start order).
+    pub roles: &'static [Role],
+    /// What a correct run shows, in words (it ends the message of a wrong-thread failure).
     pub rule: &'static str,
     /// The skeleton handed out to learners (exact signatures).
     pub skeleton: &'static str,
-    /// The expected tokens for `n`.
+    /// The `n` values tested in every round.
+    pub sizes: &'static [usize],
+    /// A large `n` tested twice in the first round, if any.
+    pub large_size: Option<usize>,
+    /// A correct output for `n`: the only one when [`exact`](Exercise::exact), otherwise one
+    /// of many. Its length is the number of callback events of a complete run (it sizes the
+    /// run's limits and the reports' "after k of N").
     pub expected: fn(n: usize) -> Vec<Token>,
-    /// Whether method `role` may print `token`.
-    pub may_print: fn(role: usize, token: &Token) -> bool,
+    /// Whether [`expected`](Exercise::expected) is the one correct output (reports then show
+    /// it as such; otherwise they show the rule).
+    pub exact: bool,
+    /// Whether the harness records a [`Call`](crate::core::record::EventKind::Call) event as
+    /// each thread enters a method call and a [`Return`](crate::core::record::EventKind::Return)
+    /// event as it returns (rules about arrivals need them: a hydrogen atom may be released
+    /// only once its molecule's three threads have arrived).
+    pub records_calls: bool,
+    /// The exercise's checker: a pass, or the first problem in the run's events. It sees the
+    /// events so far; [`Run::complete`] says whether every thread returned.
+    pub check: fn(run: &Run<'_>) -> Result<(), Problem>,
     /// Tokens joined for display: `""` gives LeetCode's `0102`, `" "` gives `foo bar`.
     pub separator: &'static str,
 }
 
 impl Exercise {
-    /// The expected output joined for display.
+    /// The expected output joined for display (for a rule-checked exercise, one correct
+    /// output, said to be one of many).
     pub fn expected_text(&self, n: usize) -> String {
-        self.join((self.expected)(n).iter())
+        let example = self.join((self.expected)(n).iter());
+        if self.exact { example } else { format!("{example} (one of many correct runs: the rule decides)") }
     }
 
     /// Tokens joined with this exercise's separator.
@@ -71,23 +146,43 @@ impl Exercise {
 
     /// The name of method `role`.
     pub fn role_name(&self, role: usize) -> &'static str {
-        self.roles.get(role).copied().unwrap_or("?")
+        self.roles.get(role).map(|r| r.method).unwrap_or("?")
     }
 
-    /// The `n` values worth testing: small, odd, even, one large.
-    pub fn sizes(&self) -> &'static [usize] {
-        if self.takes_n { &[1, 2, 3, 4, 5, 6, 7, 10] } else { &[1] }
+    /// The method names, in order.
+    pub fn methods(&self) -> Vec<&'static str> {
+        self.roles.iter().map(|r| r.method).collect()
     }
 
-    /// The large `n` tested a few times (the issue's upper bound).
-    pub fn large_size(&self) -> Option<usize> {
-        self.takes_n.then_some(1000)
+    /// How many threads call each method for `n`.
+    pub fn thread_counts(&self, n: usize) -> Vec<usize> {
+        self.roles.iter().map(|r| r.threads.of(n)).collect()
+    }
+
+    /// The name of a role's thread: the method's name, with `#instance` when several threads
+    /// call it (`hydrogen#3`).
+    pub fn thread_name(&self, role: usize, instance: usize, n: usize) -> String {
+        match self.roles.get(role) {
+            Some(r) if r.threads.of(n) > 1 => format!("{}#{instance}", r.method),
+            Some(r) => r.method.to_string(),
+            None => "?".to_string(),
+        }
     }
 }
 
+/// The sizes most exercises test: small, odd and even.
+pub const SMALL_SIZES: &[usize] = &[1, 2, 3, 4, 5, 6, 7, 10];
+
 /// Every exercise, in the lessons' order.
 pub fn all() -> &'static [&'static Exercise] {
-    static ALL: [&Exercise; 3] = [&print_in_order::EXERCISE, &foobar::EXERCISE, &zero_even_odd::EXERCISE];
+    static ALL: [&Exercise; 6] = [
+        &print_in_order::EXERCISE,
+        &foobar::EXERCISE,
+        &zero_even_odd::EXERCISE,
+        &fizz_buzz::EXERCISE,
+        &building_h2o::EXERCISE,
+        &dining_philosophers::EXERCISE,
+    ];
     &ALL
 }
 

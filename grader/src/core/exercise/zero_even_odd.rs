@@ -2,8 +2,7 @@
 //! `ZeroEvenOdd::new(n)`; the output must be `0 1 0 2 ... 0 n` (LeetCode's `0102...`), each
 //! number printed by the right method.
 
-use super::{Exercise, Token};
-use crate::core::subject::{Printer, Subject};
+use super::{Exercise, Problem, Role, Run, Token, check};
 
 /// The exercise.
 pub static EXERCISE: Exercise = Exercise {
@@ -11,8 +10,7 @@ pub static EXERCISE: Exercise = Exercise {
     aliases: &["zero_even_odd", "print-zero-even-odd", "1116"],
     title: "Print Zero Even Odd",
     type_name: "ZeroEvenOdd",
-    roles: &["zero", "even", "odd"],
-    takes_n: true,
+    roles: &[Role::one("zero"), Role::one("even"), Role::one("odd")],
     rule: "0,1,0,2,...,0,n (length 2n): zero() prints only 0, even() only even numbers, odd() only odd ones",
     skeleton: "pub struct ZeroEvenOdd { /* ... */ }
 impl ZeroEvenOdd {
@@ -21,10 +19,18 @@ impl ZeroEvenOdd {
     pub fn even(&self, print_number: impl Fn(usize));
     pub fn odd(&self, print_number: impl Fn(usize));
 }",
+    sizes: super::SMALL_SIZES,
+    large_size: Some(1000),
     expected,
-    may_print,
+    exact: true,
+    records_calls: false,
+    check: check_run,
     separator: "",
 };
+
+fn check_run(run: &Run<'_>) -> Result<(), Problem> {
+    check::sequence(run, &expected(run.n), may_print)
+}
 
 fn expected(n: usize) -> Vec<Token> {
     (1..=n as u64).flat_map(|i| [Token::Number(0), Token::Number(i)]).collect()
@@ -39,28 +45,17 @@ fn may_print(role: usize, token: &Token) -> bool {
     }
 }
 
-/// The subject for a `ZeroEvenOdd`-like type.
-pub fn subject<T: Send + Sync + 'static>(
-    new: impl Fn(usize) -> T + Send + Sync + 'static,
-    zero: impl Fn(&T, &Printer<'_>) + Send + Sync + 'static,
-    even: impl Fn(&T, &Printer<'_>) + Send + Sync + 'static,
-    odd: impl Fn(&T, &Printer<'_>) + Send + Sync + 'static,
-) -> Subject {
-    Subject::of(&EXERCISE, new).method(zero).method(even).method(odd).build()
-}
-
-/// `adapter!(ZeroEvenOdd)`: the [`Subject`] for the learner's `ZeroEvenOdd`. Numbers of any
-/// integer type are accepted (`as u64`).
+/// `adapter!(ZeroEvenOdd)`: the [`Subject`](crate::Subject) for the learner's `ZeroEvenOdd`.
+/// Numbers of any integer type are accepted (`as u64`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __zero_even_odd_adapter {
     ($t:ty) => {
-        $crate::core::exercise::zero_even_odd::subject::<$t>(
-            |n| <$t>::new(n as _),
-            |o, p| o.zero(|x| p.number(x as u64)),
-            |o, p| o.even(|x| p.number(x as u64)),
-            |o, p| o.odd(|x| p.number(x as u64)),
-        )
+        $crate::Subject::of::<$t>(&$crate::core::exercise::zero_even_odd::EXERCISE, |n| <$t>::new(n as _))
+            .method(|o, p| o.zero(|x| p.number(x as u64)))
+            .method(|o, p| o.even(|x| p.number(x as u64)))
+            .method(|o, p| o.odd(|x| p.number(x as u64)))
+            .build()
     };
 }
 pub use crate::__zero_even_odd_adapter as adapter;

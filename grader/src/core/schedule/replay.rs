@@ -200,6 +200,16 @@ pub enum ReplayError {
         /// How many methods the exercise has.
         roles: usize,
     },
+    /// The start order does not start as many threads per method as the exercise does.
+    #[error(
+        "the start order {order:?} does not start {threads:?} threads per method (this exercise's, for its n)"
+    )]
+    Threads {
+        /// The order found.
+        order: Vec<usize>,
+        /// How many threads each method has.
+        threads: Vec<usize>,
+    },
 }
 
 impl fmt::Display for Schedule {
@@ -233,6 +243,19 @@ impl Schedule {
     /// assert!(Schedule::parse("c1-n5-o21-A", 3).is_err());
     /// ```
     pub fn parse(text: &str, roles: usize) -> Result<Schedule, ReplayError> {
+        Schedule::parse_threads(text, &|_| vec![1; roles])
+    }
+
+    /// Parses a replay string and checks its start order (one digit per thread: the method
+    /// it calls) against an exercise whose methods have `threads(n)` threads each.
+    ///
+    /// ```
+    /// use threadlab_grader::core::schedule::Schedule;
+    /// let h2o = |n: usize| vec![2 * n, n];
+    /// assert_eq!(Schedule::parse_threads("c1-n1-o010-AB", &h2o).unwrap().order, vec![0, 1, 0]);
+    /// assert!(Schedule::parse_threads("c1-n1-o011-AB", &h2o).is_err());
+    /// ```
+    pub fn parse_threads(text: &str, threads: &dyn Fn(usize) -> Vec<usize>) -> Result<Schedule, ReplayError> {
         let text = text.trim();
         let shape = || ReplayError::Shape(text.to_string());
         let mut parts = text.splitn(4, '-');
@@ -244,10 +267,20 @@ impl Schedule {
             .chars()
             .map(|c| c.to_digit(10).map(|d| d as usize).ok_or_else(shape))
             .collect::<Result<_, _>>()?;
-        let mut sorted = order.clone();
-        sorted.sort_unstable();
-        if sorted != (0..roles).collect::<Vec<_>>() {
-            return Err(ReplayError::Order { order, roles });
+        let threads = threads(n);
+        let mut counts = vec![0usize; threads.len()];
+        for &role in &order {
+            if let Some(count) = counts.get_mut(role) {
+                *count += 1;
+            }
+        }
+        if counts != threads || counts.iter().sum::<usize>() != order.len() {
+            // One thread per method: the start order is a permutation of the methods.
+            return Err(if threads.iter().all(|&t| t == 1) {
+                ReplayError::Order { order, roles: threads.len() }
+            } else {
+                ReplayError::Threads { order, threads }
+            });
         }
         let rest = parts.next();
         let kind = match (mode, rest) {
