@@ -235,7 +235,13 @@ fn blocked_spans_are_where_the_log_blocks_and_resumes() {
     for span in &timeline.blocked {
         let step = &timeline.steps[span.from];
         assert_eq!(step.lane, span.lane, "a span starts at its own thread's step");
-        assert!(span.on.starts_with(&step.label), "{} blocked in {}", span.on, step.label);
+        // It waits in its last operation that can wait (a release never does).
+        let waits_in = timeline.steps[..=span.from]
+            .iter()
+            .rev()
+            .find(|s| s.lane == span.lane && !s.label.ends_with(".release"))
+            .unwrap();
+        assert!(span.on.starts_with(&waits_in.label), "{} blocked in {}", span.on, waits_in.label);
         if let Some(until) = span.until {
             assert!(until > span.from);
             // Nothing of a blocked thread happens while it is blocked.
@@ -462,4 +468,25 @@ fn a_passing_check_keeps_no_events() {
     assert_eq!(report.verdict, Verdict::Pass, "{report}");
     assert!(report.events.is_none());
     assert!(report.timeline_svg().is_none());
+}
+
+#[test]
+fn in_a_notebook_the_verdict_text_comes_first_then_the_picture() {
+    let report = check!(foobar, FooBar, quiet());
+    let mut rich = Vec::new();
+    report.show_to(&mut rich, true).unwrap();
+    let rich = String::from_utf8(rich).unwrap();
+    let (text, block) = rich.split_once("EVCXR_BEGIN_CONTENT image/svg+xml\n").expect("a content block");
+    assert_eq!(text, report.summary().to_string(), "the verdict, without the text table");
+    let svg = block.strip_suffix("\nEVCXR_END_CONTENT\n").expect("the block closes at the end");
+    assert!(!svg.contains('\n'), "one line: nothing in it can close the block early");
+    assert_eq!(svg, report.timeline_svg().unwrap().trim_end());
+    parse(svg);
+
+    // In a terminal: the text report with its table, no block.
+    let mut plain = Vec::new();
+    report.show_to(&mut plain, false).unwrap();
+    let plain = String::from_utf8(plain).unwrap();
+    assert_eq!(plain, report.to_string());
+    assert!(!plain.contains("EVCXR_BEGIN_CONTENT"));
 }

@@ -16,6 +16,7 @@ use crate::core::plan::{Budget, Mode, PlanOptions, Runs};
 use crate::core::report::Report;
 use crate::core::session::{self, SessionResult};
 use crate::core::subject::Subject;
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -142,12 +143,21 @@ impl Report {
     /// picture (an `image/svg+xml` content block); elsewhere the text with the timeline as a
     /// table.
     pub fn show(&self) {
-        match self.timeline_svg().filter(|_| in_notebook()) {
+        let mut out = std::io::stdout().lock();
+        let _ = self.show_to(&mut out, in_notebook());
+        let _ = out.flush();
+    }
+
+    /// What [`Report::show`] prints, written to `out`; `rich` for a notebook (evcxr reads a
+    /// content block from the cell's stdout: the SVG is one line, so no line of it can close
+    /// the block early).
+    pub fn show_to(&self, out: &mut impl Write, rich: bool) -> std::io::Result<()> {
+        match self.timeline_svg().filter(|_| rich) {
             Some(svg) => {
-                print!("{}", self.summary());
-                println!("EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT", svg.trim_end());
+                write!(out, "{}", self.summary())?;
+                writeln!(out, "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT", svg.trim_end())
             }
-            None => print!("{self}"),
+            None => write!(out, "{self}"),
         }
     }
 

@@ -96,9 +96,16 @@ pub fn from_run(title: &str, log: &EventLog, failure: Option<&Failure>) -> Timel
                 prints += 1;
             }
             EventKind::Blocked => {
-                // It blocked in its last step (the operation that waits).
+                // The span starts after the thread's last step; it waits in its last operation
+                // that can wait: a release never does (a condition's wait releases its lock
+                // last, then parks).
                 let from = last_step[lane].unwrap_or(0);
-                let on = match timeline.steps.get(from) {
+                let waiting = timeline.steps[..timeline.steps.len().min(from + 1)]
+                    .iter()
+                    .rev()
+                    .filter(|s| s.lane == lane)
+                    .find(|s| !s.label.ends_with(".release"));
+                let on = match waiting {
                     Some(Step { label, object: Some(object), .. }) => format!("{label} on {object}"),
                     Some(Step { label, .. }) => label.clone(),
                     None => "a wait".to_string(),

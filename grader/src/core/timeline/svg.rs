@@ -19,6 +19,8 @@ const GAP: f64 = 6.0;
 const CHAR_W: f64 = 6.6;
 const FOLD_W: f64 = 64.0;
 const LINE_H: f64 = 17.0;
+/// Width left after the last step for threads still blocked at the end.
+const OPEN_END: f64 = 150.0;
 /// Characters of a label drawn in a box (the whole text is in the box's tooltip).
 const LABEL_CHARS: usize = 20;
 
@@ -116,6 +118,9 @@ impl Layout {
             x.push(at);
             w.push(width);
             at += width + GAP;
+        }
+        if timeline.blocked.iter().any(|b| b.until.is_none()) {
+            at += OPEN_END; // room for the spans that never end
         }
         Layout { columns, x, w, left, right: at }
     }
