@@ -37,7 +37,7 @@ const AFTER: usize = 2;
 /// The columns for at most about `budget` steps (folds come on top).
 ///
 /// ```
-/// use threadlab_grader::core::timeline::{fold::{columns, Column}, Lane, Step, StepKind, Timeline};
+/// use threading::timeline::{fold::{columns, Column}, Lane, Step, StepKind, Timeline};
 /// let op = |lane| Step { lane, label: "Lock.acquire".into(), object: None, detail: None, kind: StepKind::Op, preempted_to: None };
 /// let timeline = Timeline {
 ///     lanes: vec![Lane { name: "foo".into(), harness: false }],

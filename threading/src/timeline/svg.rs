@@ -43,7 +43,7 @@ text{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 /// forbids) replaced, so any thread or token name is safe in an attribute or a text node.
 ///
 /// ```
-/// use threadlab_grader::core::timeline::svg::escape;
+/// use threading::timeline::svg::escape;
 /// assert_eq!(escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
 /// assert_eq!(escape("x\u{1}y"), "x\u{fffd}y");
 /// ```

@@ -52,7 +52,7 @@ fn pad(text: &str, width: usize) -> String {
 /// title, the final wait-for picture and the notes (the text report has its own).
 ///
 /// ```
-/// use threadlab_grader::core::timeline::{text, Lane, Step, StepKind, Timeline};
+/// use threading::timeline::{text, Lane, Step, StepKind, Timeline};
 /// let step = |lane, label: &str| Step { lane, label: label.into(), object: None, detail: None, kind: StepKind::Op, preempted_to: None };
 /// let timeline = Timeline {
 ///     lanes: vec![Lane { name: "foo".into(), harness: false }, Lane { name: "bar".into(), harness: false }],
