@@ -365,7 +365,7 @@ fn every_name_is_escaped_and_the_svg_stays_well_formed() {
         ],
         steps: vec![
             step(0, hostile, StepKind::Op),
-            step(1, "print \"<\"", StepKind::WrongPrint { expected: Some(hostile.into()) }),
+            step(1, "print \"<\"", StepKind::WrongPrint { why: hostile.into() }),
         ],
         blocked: vec![timeline::Blocked {
             lane: 0,
@@ -406,7 +406,7 @@ fn long_runs_fold_around_the_focus_and_every_step_is_accounted_for() {
     };
     let mut steps: Vec<Step> = (0..500).map(|i| op(i % 2)).collect();
     steps[120].kind = StepKind::Print; // eventful, far from the focus
-    steps[400].kind = StepKind::WrongPrint { expected: Some("foo".into()) };
+    steps[400].kind = StepKind::WrongPrint { why: "expected foo".into() };
     let timeline = Timeline {
         lanes: vec![Lane { name: "foo".into(), harness: false }, Lane { name: "bar".into(), harness: false }],
         steps,
@@ -489,4 +489,34 @@ fn in_a_notebook_the_verdict_text_comes_first_then_the_picture() {
     let plain = String::from_utf8(plain).unwrap();
     assert_eq!(plain, report.to_string());
     assert!(!plain.contains("EVCXR_BEGIN_CONTENT"));
+}
+
+/// Zero prints the numbers too: a token its method may not print.
+pub struct GreedyZero {
+    n: usize,
+}
+
+impl GreedyZero {
+    pub fn new(n: usize) -> GreedyZero {
+        GreedyZero { n }
+    }
+    pub fn zero(&self, print_number: impl Fn(usize)) {
+        for i in 1..=self.n {
+            print_number(i);
+        }
+    }
+    pub fn even(&self, _print_number: impl Fn(usize)) {}
+    pub fn odd(&self, _print_number: impl Fn(usize)) {}
+}
+
+#[test]
+fn a_token_from_the_wrong_thread_is_marked_as_such() {
+    let report = check!(zero_even_odd, GreedyZero, quiet());
+    assert_eq!(report.verdict, Verdict::WrongThread, "{report}");
+    let timeline = drawn(&report);
+    let wrong: Vec<&Step> =
+        timeline.steps.iter().filter(|s| matches!(s.kind, StepKind::WrongPrint { .. })).collect();
+    assert_eq!(wrong.len(), 1);
+    assert_eq!(wrong[0].kind, StepKind::WrongPrint { why: "printed from the wrong thread".into() });
+    assert_eq!(timeline.lanes[wrong[0].lane].name, "zero");
 }

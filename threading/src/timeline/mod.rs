@@ -59,8 +59,9 @@ pub enum StepKind {
     Print,
     /// The first wrong token.
     WrongPrint {
-        /// What should have been printed there (`None`: nothing more).
-        expected: Option<String>,
+        /// What is wrong with it, in a few words: `expected foo`, `nothing more expected`,
+        /// `printed from the wrong thread`.
+        why: String,
     },
 }
 

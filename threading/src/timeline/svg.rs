@@ -78,8 +78,7 @@ fn clip(text: &str, max: usize) -> String {
 /// The second line of a step's box.
 fn second_line(step: &super::Step) -> Option<String> {
     match &step.kind {
-        StepKind::WrongPrint { expected: Some(want) } => Some(format!("✗ expected {want}")),
-        StepKind::WrongPrint { expected: None } => Some("✗ nothing expected".into()),
+        StepKind::WrongPrint { why } => Some(format!("✗ {why}")),
         _ => step.object.clone(),
     }
 }
@@ -280,12 +279,8 @@ pub fn render(timeline: &Timeline, budget: usize) -> String {
         for extra in [&step.object, &step.detail].into_iter().flatten() {
             let _ = write!(tip, " — {extra}");
         }
-        if let StepKind::WrongPrint { expected } = &step.kind {
-            let _ = write!(
-                tip,
-                " — the first wrong token; expected {}",
-                expected.as_deref().unwrap_or("nothing")
-            );
+        if let StepKind::WrongPrint { why } = &step.kind {
+            let _ = write!(tip, " — the first wrong token: {why}");
         }
         let _ = write!(
             svg,

@@ -21,8 +21,8 @@ fn cell(timeline: &Timeline, step: usize) -> String {
     }
     // The marks that follow are never cut off: only the name of the step is.
     let mut text = clip(&text, CELL);
-    if let StepKind::WrongPrint { expected } = &s.kind {
-        let _ = write!(text, " ✗ expected {}", expected.as_deref().unwrap_or("nothing"));
+    if let StepKind::WrongPrint { why } = &s.kind {
+        let _ = write!(text, " ✗ {why}");
     }
     if timeline.blocked.iter().any(|b| b.from == step && b.lane == s.lane) {
         text.push_str(" (blocks)");

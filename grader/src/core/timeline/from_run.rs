@@ -84,7 +84,12 @@ pub fn from_run(title: &str, log: &EventLog, failure: Option<&Failure>) -> Timel
             EventKind::Print { token } => {
                 let kind = match wrong {
                     Some(d) if d.index == prints && d.got.as_deref() == Some(token.as_str()) => {
-                        StepKind::WrongPrint { expected: d.expected.clone() }
+                        let why = match (&d.expected, failure.map(|f| f.verdict)) {
+                            (_, Some(Verdict::WrongThread)) => "printed from the wrong thread".to_string(),
+                            (Some(want), _) => format!("expected {want}"),
+                            (None, _) => "nothing more expected".to_string(),
+                        };
+                        StepKind::WrongPrint { why }
                     }
                     _ => StepKind::Print,
                 };
