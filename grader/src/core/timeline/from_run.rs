@@ -212,14 +212,14 @@ fn object_labels(log: &EventLog) -> Vec<String> {
         .collect()
 }
 
-/// Keeps `held` (object, label) up to date with one operation: an acquire takes the object,
-/// a release gives it back, and a condition's wait gives its lock back until it is woken
-/// (it reacquires without a point of its own, so the next operation on it stands for that).
+/// Keeps `held` (object, label) up to date with one operation on a lock: an acquire takes it,
+/// a release gives it back. (A condition's wait releases and reacquires its lock through these
+/// same operations, so it needs no rule of its own.)
 fn track_holding(held: &mut Vec<(usize, String)>, operation: &str, object: usize, label: String) {
     let verb = operation.rsplit('.').next().unwrap_or(operation);
     match verb {
         "acquire" => held.push((object, label)),
-        "release" | "wait" => {
+        "release" => {
             if let Some(at) = held.iter().rposition(|(o, _)| *o == object) {
                 held.remove(at);
             }
