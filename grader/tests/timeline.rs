@@ -217,10 +217,11 @@ fn lanes_are_the_runs_threads_and_every_recorded_operation_has_one_mark() {
     // A preemption in the log is a switch mark on the step before it.
     let preempted = log.events.iter().filter(|e| matches!(e.kind, EventKind::Preempted { .. })).count();
     assert!(preempted > 0, "a deadlock of two threads needs a switch");
-    assert_eq!(
-        groups(&doc, "preempt").len(),
-        timeline.steps.iter().filter(|s| s.preempted_to.is_some()).count()
-    );
+    // Every preemption the log records is one switch mark, after a step or where a span ends.
+    assert_eq!(groups(&doc, "preempt").len(), preempted);
+    let marked = timeline.steps.iter().filter(|s| s.preempted_to.is_some()).count()
+        + timeline.blocked.iter().filter(|b| b.preempted_to.is_some()).count();
+    assert_eq!(marked, preempted);
 }
 
 #[test]
@@ -324,6 +325,11 @@ fn a_deadlock_shows_who_waits_for_a_lock_that_another_holds() {
         assert_ne!(holders[0], waiter, "{waiter} waits for {lock}, held by another");
     }
     assert!(waits_on_a_lock > 0, "opposite lock orders deadlock on a lock");
+    let preempted =
+        events(&report).events.iter().filter(|e| matches!(e.kind, EventKind::Preempted { .. })).count();
+    let marked = timeline.steps.iter().filter(|s| s.preempted_to.is_some()).count()
+        + timeline.blocked.iter().filter(|b| b.preempted_to.is_some()).count();
+    assert_eq!(marked, preempted, "one switch mark per preemption");
     let svg = svg::render(&timeline, svg::BUDGET);
     parse(&svg);
     assert!(svg.contains("Stuck at the end"));
@@ -374,6 +380,7 @@ fn every_name_is_escaped_and_the_svg_stays_well_formed() {
             on: hostile.into(),
             woken_by: Some(hostile.into()),
             timed_out: false,
+            preempted_to: Some(hostile.into()),
         }],
         focus: Some(1),
         wait_for: vec![timeline::WaitFor {

@@ -202,6 +202,7 @@ impl Scheduler for Recorder {
                 on,
                 woken_by: None,
                 timed_out: false,
+                preempted_to: None,
             });
             let span = log.timeline.blocked.len() - 1;
             log.parked.insert(address, span);

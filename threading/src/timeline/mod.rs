@@ -98,6 +98,9 @@ pub struct Blocked {
     pub woken_by: Option<String>,
     /// Its wait timed out instead.
     pub timed_out: bool,
+    /// Right after it ran again, before its next step, the scheduler switched away from it
+    /// to this thread.
+    pub preempted_to: Option<String>,
 }
 
 /// One thread at the end of a run that did not end.

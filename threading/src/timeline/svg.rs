@@ -262,6 +262,11 @@ pub fn render(timeline: &Timeline, budget: usize) -> String {
             );
         }
         svg.push_str("</g>");
+        if let (Some(to), Some(_)) = (&span.preempted_to, span.until) {
+            // Switched away right after it resumed: the mark stands where the span ends.
+            let lane_top = lanes_top + span.lane as f64 * LANE_H;
+            switch_mark(&mut svg, end - GAP / 2.0, lane_top, to, &timeline.lanes[span.lane].name);
+        }
     }
     // The steps.
     for (c, column) in layout.columns.iter().enumerate() {
@@ -311,19 +316,8 @@ pub fn render(timeline: &Timeline, budget: usize) -> String {
         }
         svg.push_str("</g>");
         if let Some(to) = &step.preempted_to {
-            // A switch mark on the box's right edge: a dashed stroke and an arrowhead.
-            let edge = x + w + GAP / 2.0;
             let lane_top = lanes_top + step.lane as f64 * LANE_H;
-            let _ = write!(
-                svg,
-                r#"<g class="preempt" data-step="{s}"><title>preempted: the scheduler switched to {} here although {} could go on</title><line class="pre" x1="{edge:.1}" y1="{:.1}" x2="{edge:.1}" y2="{:.1}" stroke-width="2" stroke-dasharray="3 2"/><path class="pre" d="M{:.1},{:.1} l6,4 l-6,4 z"/></g>"#,
-                escape(to),
-                escape(&timeline.lanes[step.lane].name),
-                lane_top + 2.0,
-                lane_top + LANE_H - 2.0,
-                edge - 3.0,
-                lane_top + 2.0
-            );
+            switch_mark(&mut svg, x + w + GAP / 2.0, lane_top, to, &timeline.lanes[step.lane].name);
         }
     }
     // Under the lanes: who waits on what, notes, the legend.
@@ -338,6 +332,20 @@ pub fn render(timeline: &Timeline, budget: usize) -> String {
     legend(&mut svg, legend_y);
     svg.push_str("</svg>\n");
     svg
+}
+
+/// A preemption: a dashed stroke across the lane at `edge` and an arrowhead.
+fn switch_mark(svg: &mut String, edge: f64, lane_top: f64, to: &str, lane: &str) {
+    let _ = write!(
+        svg,
+        r#"<g class="preempt"><title>preempted: the scheduler switched to {} here although {} could go on</title><line class="pre" x1="{edge:.1}" y1="{:.1}" x2="{edge:.1}" y2="{:.1}" stroke-width="2" stroke-dasharray="3 2"/><path class="pre" d="M{:.1},{:.1} l6,4 l-6,4 z"/></g>"#,
+        escape(to),
+        escape(lane),
+        lane_top + 2.0,
+        lane_top + LANE_H - 2.0,
+        edge - 3.0,
+        lane_top + 2.0
+    );
 }
 
 fn legend(svg: &mut String, y: f64) {

@@ -24,8 +24,12 @@ fn cell(timeline: &Timeline, step: usize) -> String {
     if let StepKind::WrongPrint { why } = &s.kind {
         let _ = write!(text, " ✗ {why}");
     }
-    if timeline.blocked.iter().any(|b| b.from == step && b.lane == s.lane) {
+    let blocks = timeline.blocked.iter().find(|b| b.from == step && b.lane == s.lane);
+    if let Some(span) = blocks {
         text.push_str(" (blocks)");
+        if span.preempted_to.is_some() && span.until == Some(step + 1) {
+            text.push_str(" ⇢ switch"); // resumed at once, then switched away
+        }
     }
     if s.preempted_to.is_some() {
         text.push_str(" ⇢ switch");
@@ -73,7 +77,9 @@ pub fn render(timeline: &Timeline, budget: usize, summary: bool) -> String {
             Column::Step(s) => {
                 let mut cells = vec![String::new(); lanes];
                 for b in timeline.blocked_at(s) {
-                    cells[b.lane] = "┆".into();
+                    // Its last blocked row says if it was switched away from once it resumed.
+                    let switched = b.preempted_to.is_some() && b.until == Some(s + 1);
+                    cells[b.lane] = if switched { "┆ ⇢ switch" } else { "┆" }.into();
                 }
                 cells[timeline.steps[s].lane] = cell(timeline, s);
                 (format!("{}", s + 1), Ok(cells))

@@ -122,6 +122,7 @@ pub fn from_run(title: &str, log: &EventLog, failure: Option<&Failure>) -> Timel
                     on,
                     woken_by: None,
                     timed_out: false,
+                    preempted_to: None,
                 });
                 open[lane] = Some(timeline.blocked.len() - 1);
             }
@@ -137,8 +138,16 @@ pub fn from_run(title: &str, log: &EventLog, failure: Option<&Failure>) -> Timel
                 }
             }
             EventKind::Preempted { to } => {
-                if let Some(last) = last_step[lane] {
-                    timeline.steps[last].preempted_to = Some(name_of(*to));
+                // The switch came after the thread's last step, or, if it blocked there and
+                // ran again since, right after it resumed: mark it where it happened.
+                let resumed = timeline
+                    .blocked
+                    .iter()
+                    .rposition(|b| b.lane == lane && Some(b.from) == last_step[lane] && b.until.is_some());
+                match (resumed, last_step[lane]) {
+                    (Some(span), _) => timeline.blocked[span].preempted_to = Some(name_of(*to)),
+                    (None, Some(last)) => timeline.steps[last].preempted_to = Some(name_of(*to)),
+                    (None, None) => {}
                 }
             }
         }
