@@ -83,6 +83,8 @@ fn tricks_do_not_hide_forbidden_paths() {
         ("fn x() { core::mem::drop(1); }", "core"),
         ("extern crate alloc;", "extern crate"),
         ("use threading::*;\nfn x() { schedule::uninstall(); }", "threading's tooling through a glob"),
+        ("fn x() { threading::trace(|| ()); }", "a trace (it replaces the controller)"),
+        ("use threading::*;\nfn x() { trace(|| ()); }", "a trace through a glob"),
         ("use threading::{self as t};\nfn x() { t::interrupt_main(); }", "threading renamed"),
         ("fn x() { threading::process::Process::new(); }", "threading's processes"),
         ("#[path = \"/etc/passwd\"]\nmod m;", "a #[path] module"),

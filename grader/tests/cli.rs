@@ -284,3 +284,79 @@ fn batch_grades_a_class_in_parallel_and_writes_gradebooks() {
     let book: Value = serde_json::from_str(&std::fs::read_to_string(json_book).unwrap()).unwrap();
     assert_eq!(book[0]["report"]["verdict"], "pass");
 }
+
+#[test]
+fn timeline_writes_the_failing_runs_drawing_for_check_and_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = corpus("foobar/seed_two_events.rs");
+    let svg_path = dir.path().join("check.svg");
+    let fail = run(&[
+        "check",
+        "-e",
+        "foobar",
+        path.to_str().unwrap(),
+        "--json",
+        "--timeline",
+        svg_path.to_str().unwrap(),
+    ]);
+    assert_eq!(fail.status.code(), Some(1), "{}", String::from_utf8_lossy(&fail.stderr));
+    let report = json(&fail);
+    // The JSON carries the events the drawing is made of, sites on the learner's own lines.
+    let events = &report["events"];
+    assert!(events["events"].as_array().is_some_and(|e| !e.is_empty()), "{report}");
+    let names: Vec<&str> =
+        events["threads"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"foo") && names.contains(&"bar"), "{names:?}");
+    assert!(
+        events["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["site"].as_str().unwrap().starts_with("line ")),
+        "{events}"
+    );
+    let svg = std::fs::read_to_string(&svg_path).expect("--timeline wrote the file");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let lanes: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("data-lane").is_some())
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(lanes, ["foo", "bar", "main"]);
+
+    // The replay draws the very same run; a `.txt` name gets the text table.
+    let schedule = report["failure"]["replay"].as_str().unwrap();
+    let replayed = dir.path().join("replay.svg");
+    let text_path = dir.path().join("replay.txt");
+    for out in [&replayed, &text_path] {
+        let replay = run(&[
+            "replay",
+            "-e",
+            "foobar",
+            path.to_str().unwrap(),
+            "--schedule",
+            schedule,
+            "--timeline",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(replay.status.code(), Some(1));
+    }
+    assert_eq!(std::fs::read_to_string(&replayed).unwrap(), svg);
+    let table = std::fs::read_to_string(&text_path).unwrap();
+    assert!(table.lines().any(|l| l.starts_with("step | foo") && l.contains("bar")), "{table}");
+
+    // A pass has nothing to draw: no file, and a word on stderr.
+    let none = dir.path().join("pass.svg");
+    let pass = run(&[
+        "check",
+        "-e",
+        "zero-even-odd",
+        corpus("zero-even-odd/semaphores.rs").to_str().unwrap(),
+        "--timeline",
+        none.to_str().unwrap(),
+    ]);
+    assert_eq!(pass.status.code(), Some(0));
+    assert!(!none.exists());
+    assert!(String::from_utf8_lossy(&pass.stderr).contains("no timeline written"));
+}

@@ -63,7 +63,9 @@ mod sleep;
 #[cfg(not(loom))]
 pub mod stdlib;
 mod thread;
+pub mod timeline;
 mod timer;
+mod trace;
 
 pub use barrier::Barrier;
 pub use condition::{Condition, ConditionGuard};
@@ -86,4 +88,5 @@ pub use shutdown::{ExitGuard, exit_guard, shutdown};
 pub use sleep::sleep;
 pub use thread::{Builder, Run, Thread, set_stack_size, stack_size};
 pub use timer::Timer;
+pub use trace::{Traced, trace};
 pub use waiter::{Waiter, Wake};

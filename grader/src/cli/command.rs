@@ -8,8 +8,9 @@ use crate::cli::solutions;
 use crate::core::exercise::{self, Exercise};
 use crate::core::plan::Mode;
 use crate::core::report::Report;
+use crate::core::timeline;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Grades concurrency exercises under stress, with controlled scheduling, in a sandbox.
@@ -98,6 +99,9 @@ pub struct CheckArgs {
     /// Print one JSON object instead of the readable report.
     #[arg(long)]
     pub json: bool,
+    /// Draw the failing run as a timeline into this file (SVG; plain text for a `.txt` name).
+    #[arg(long, value_name = "FILE")]
+    pub timeline: Option<PathBuf>,
 }
 
 /// `batch`.
@@ -152,6 +156,9 @@ pub struct ReplayArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Draw the run as a timeline into this file (SVG; plain text for a `.txt` name).
+    #[arg(long, value_name = "FILE")]
+    pub timeline: Option<PathBuf>,
 }
 
 /// `exercises`.
@@ -187,6 +194,29 @@ pub(crate) fn options(cli: &Cli, grading: &Grading) -> Options {
         options.cache = cache.clone();
     }
     options
+}
+
+/// Writes the failing run's timeline to `path` (SVG, or the text table for a `.txt` name);
+/// a run with nothing to draw (a pass, a run on real threads) writes no file and says so.
+fn write_timeline(report: &Report, path: &Path) -> Result<(), String> {
+    let Some(drawn) = timeline::from_run::of_report(report) else {
+        eprintln!(
+            "threadlab-grader: no timeline written to {}: {}",
+            path.display(),
+            if report.passed() {
+                "every run passed"
+            } else {
+                "the failing run was not a controlled run (only those record their steps)"
+            }
+        );
+        return Ok(());
+    };
+    let content = if path.extension().is_some_and(|e| e == "txt") {
+        timeline::text::render(&drawn, timeline::svg::BUDGET, true)
+    } else {
+        timeline::svg::render(&drawn, timeline::svg::BUDGET)
+    };
+    std::fs::write(path, content).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn print_report(report: &Report, json: bool) {
@@ -248,6 +278,9 @@ fn execute(cli: &Cli) -> Result<i32, String> {
             let report =
                 grade::grade(exercise, &source, &options(cli, &args.grading)).map_err(|e| e.to_string())?;
             print_report(&report, args.json);
+            if let Some(path) = &args.timeline {
+                write_timeline(&report, path)?;
+            }
             Ok(report.exit_code())
         }
         Command::Replay(args) => {
@@ -265,6 +298,9 @@ fn execute(cli: &Cli) -> Result<i32, String> {
             let options = Options { replay: Some(args.schedule.clone()), ..options(cli, &grading) };
             let report = grade::grade(exercise, &source, &options).map_err(|e| e.to_string())?;
             print_report(&report, args.json);
+            if let Some(path) = &args.timeline {
+                write_timeline(&report, path)?;
+            }
             Ok(report.exit_code())
         }
         Command::Batch(args) => class_command::batch(cli, args),

@@ -11,6 +11,7 @@ use crate::cli::policy::{self, Analysis};
 use crate::cli::prepare::{self, FILE_NAME};
 use crate::cli::runner::{self, ChildOutcome};
 use crate::cli::sandbox;
+use crate::core::events::EventLog;
 use crate::core::exercise::Exercise;
 use crate::core::harness::RunLimits;
 use crate::core::judge::{Divergence, Failure, MethodOutput, Verdict, judge};
@@ -229,6 +230,7 @@ pub fn grade(exercise: &'static Exercise, source: &Source, options: &Options) ->
         report.notes.push(crate::core::notebook::budget_note(judgement.runs, judgement.planned));
     }
     report.failure = judgement.failure;
+    report.events = judgement.events;
     report.diagnostics.extend(judgement.details.into_iter().map(|d| diagnostic(source, None, d, None)));
     if judgement.fell_back {
         report.notes.push(crate::core::notebook::FELL_BACK.into());
@@ -305,6 +307,8 @@ pub struct StreamJudgement {
     pub fell_back: bool,
     /// Runs planned in the end (fewer after a fall-back to OS chaos).
     pub planned: usize,
+    /// The failing run's events, when it was a controlled run that reported its end.
+    pub events: Option<EventLog>,
 }
 
 /// Judges the child's stream: each planned run in order must have reported, with the nonce,
@@ -350,6 +354,7 @@ pub fn judge_stream(
                 record.printed = tokens;
                 if let Some(failure) = judge(exercise, &spec, &record) {
                     judgement.failure = Some(failure);
+                    judgement.events = Some(record.events).filter(|e| !e.is_empty());
                     judgement.fell_back = cursor.fell_back();
                     return judgement;
                 }

@@ -129,10 +129,12 @@ impl RunShared {
         }
         if let Some(controller) = self.controller.get() {
             use threading::schedule::Scheduler;
+            // The token rides on the point, so the controller's event log can show it.
+            let text = token.to_string();
             let point = threading::schedule::Point {
                 operation: crate::core::schedule::Operation::Print.name(),
                 site: std::panic::Location::caller(),
-                name: None,
+                name: Some(&text),
                 duration: None,
             };
             controller.point(&point);
@@ -274,7 +276,7 @@ pub fn run_once(
         ..*limits
     };
     let tokens = tokens as u64;
-    let (end, trace, steps, preemptions, note) = match spec.strategy.mode() {
+    let (end, trace, steps, preemptions, note, events) = match spec.strategy.mode() {
         crate::core::plan::Mode::Controlled => {
             let controller = Controller::new(strategy_for(spec, horizon), limits.controller(tokens));
             let _ = shared.controller.set(Arc::clone(&controller));
@@ -302,13 +304,13 @@ pub fn run_once(
             for thread in shared.threads.lock().unwrap_or_else(|e| e.into_inner()).iter() {
                 let _ = thread.join_timeout(Duration::from_millis(200));
             }
-            (end, Some(outcome.trace), outcome.steps, outcome.preemptions, outcome.note)
+            (end, Some(outcome.trace), outcome.steps, outcome.preemptions, outcome.note, outcome.events)
         }
         crate::core::plan::Mode::Chaos | crate::core::plan::Mode::Naive => {
             let guard = chaos.as_ref().map(|c| threading::schedule::install(Arc::clone(c) as _));
             let end = run_real(subject, spec, &shared, limits);
             drop(guard);
-            (end, None, 0, 0, None)
+            (end, None, 0, 0, None, Default::default())
         }
     };
     threading::restore_excepthook(previous_hook);
@@ -326,6 +328,7 @@ pub fn run_once(
         micros: started.elapsed().as_micros() as u64,
         preemptions,
         note,
+        events,
     }
 }
 

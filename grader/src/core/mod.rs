@@ -10,6 +10,7 @@
 
 pub mod child;
 pub mod cputime;
+pub mod events;
 pub mod exercise;
 pub mod harness;
 pub mod judge;
@@ -23,3 +24,4 @@ pub mod schedule;
 pub mod seccomp;
 pub mod session;
 pub mod subject;
+pub mod timeline;

@@ -16,6 +16,7 @@ use crate::core::plan::{Budget, Mode, PlanOptions, Runs};
 use crate::core::report::Report;
 use crate::core::session::{self, SessionResult};
 use crate::core::subject::Subject;
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -70,6 +71,7 @@ fn base_report(exercise: &str, seed: u64, mode: Mode, result: &SessionResult) ->
     report.runs = result.runs;
     report.planned_runs = result.planned;
     report.failure = result.failure.clone();
+    report.events = result.failed_record.as_ref().map(|r| r.events.clone()).filter(|e| !e.is_empty());
     report
 }
 
@@ -120,14 +122,48 @@ fn run_in_process(
         }
     };
     if print {
-        print!("{report}");
+        report.show();
     }
     report
+}
+
+/// Whether this process runs a notebook's cells (evcxr's runtime child), where stdout can
+/// carry rich content blocks.
+fn in_notebook() -> bool {
+    std::env::var_os("EVCXR_IS_RUNTIME").is_some()
 }
 
 impl Report {
     /// How evcxr shows a report that ends a notebook cell: its text.
     pub fn evcxr_display(&self) {
         println!("EVCXR_BEGIN_CONTENT text/plain\n{self}EVCXR_END_CONTENT");
+    }
+
+    /// Prints the report: in a notebook, its text and then the failing run's timeline as a
+    /// picture (an `image/svg+xml` content block); elsewhere the text with the timeline as a
+    /// table.
+    pub fn show(&self) {
+        let mut out = std::io::stdout().lock();
+        let _ = self.show_to(&mut out, in_notebook());
+        let _ = out.flush();
+    }
+
+    /// What [`Report::show`] prints, written to `out`; `rich` for a notebook (evcxr reads a
+    /// content block from the cell's stdout: the SVG is one line, so no line of it can close
+    /// the block early).
+    pub fn show_to(&self, out: &mut impl Write, rich: bool) -> std::io::Result<()> {
+        match self.timeline_svg().filter(|_| rich) {
+            Some(svg) => {
+                write!(out, "{}", self.summary())?;
+                writeln!(out, "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT", svg.trim_end())
+            }
+            None => write!(out, "{self}"),
+        }
+    }
+
+    /// The failing run's timeline as SVG, if the run recorded its steps (controlled runs).
+    pub fn timeline_svg(&self) -> Option<String> {
+        let timeline = crate::core::timeline::from_run::of_report(self)?;
+        Some(crate::core::timeline::svg::render(&timeline, crate::core::timeline::svg::BUDGET))
     }
 }

@@ -440,7 +440,7 @@ impl Horizons {
 /// let mut cursor = PlanCursor::new(specs.clone());
 /// let record = |steps, preemptions| RunRecord {
 ///     run: 0, printed: Vec::new(), end: RunEnd::Completed, schedule: String::new(),
-///     steps, micros: 0, preemptions, note: None,
+///     steps, micros: 0, preemptions, note: None, events: Default::default(),
 /// };
 /// cursor.advance(&record(40, 0));
 /// assert_eq!(cursor.horizon(specs[0].n), Some(40));

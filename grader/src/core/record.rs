@@ -3,6 +3,7 @@
 //! These are the raw observations the judge decides from. In the sandboxed child they travel
 //! to the grader process (see [`protocol`](crate::core::protocol)); in process they stay in memory.
 
+use crate::core::events::EventLog;
 use crate::core::exercise::Token;
 use serde::{Deserialize, Serialize};
 
@@ -114,4 +115,8 @@ pub struct RunRecord {
     pub preemptions: usize,
     /// A remark on the schedule (a replay that diverged).
     pub note: Option<String>,
+    /// What each thread did, step by step (controlled runs; kept only for a failing run, see
+    /// [`session`](crate::core::session)).
+    #[serde(default, skip_serializing_if = "EventLog::is_empty")]
+    pub events: EventLog,
 }

@@ -1,7 +1,9 @@
 //! The grader's answer: one [`Report`] per submission, as readable text or as JSON.
 
+use crate::core::events::EventLog;
 use crate::core::judge::{Failure, Verdict};
 use crate::core::plan::Mode;
+use crate::core::timeline;
 use serde::{Deserialize, Serialize};
 use std::fmt::{self, Write as _};
 
@@ -65,6 +67,10 @@ pub struct Report {
     /// Stage timings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timings: Option<Timings>,
+    /// For a failing controlled run: what each thread did, step by step (what its timeline
+    /// is drawn from; see [`timeline`](crate::core::timeline)).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub events: Option<EventLog>,
 }
 
 impl Report {
@@ -83,6 +89,7 @@ impl Report {
             diagnostics: Vec::new(),
             notes: Vec::new(),
             timings: None,
+            events: None,
         }
     }
 
@@ -102,6 +109,11 @@ impl Report {
             }
             for thread in &mut failure.threads {
                 fix(&mut thread.state);
+            }
+        }
+        if let Some(events) = &mut self.events {
+            for object in &mut events.objects {
+                fix(&mut object.site);
             }
         }
     }
@@ -249,8 +261,31 @@ fn write_failure(
 
 impl fmt::Display for Report {
     /// The human report, e.g.
-    /// `zero-even-odd: FAIL (deadlock) after 37 of 602 runs in 1.2 s [controlled, seed 42]`.
+    /// `zero-even-odd: FAIL (deadlock) after 37 of 602 runs in 1.2 s [controlled, seed 42]`,
+    /// with the failing run's timeline as a text table.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_text(f, true)
+    }
+}
+
+/// The report's text without the timeline table (see [`Report::summary`]).
+#[derive(Debug)]
+pub struct Summary<'a>(&'a Report);
+
+impl fmt::Display for Summary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write_text(f, false)
+    }
+}
+
+impl Report {
+    /// The text report without the timeline table: for a notebook, which draws the timeline
+    /// as a picture under it.
+    pub fn summary(&self) -> Summary<'_> {
+        Summary(self)
+    }
+
+    fn write_text(&self, f: &mut fmt::Formatter<'_>, with_timeline: bool) -> fmt::Result {
         let who = self.submission.as_deref().map(|s| format!("{s} ")).unwrap_or_default();
         let status = if self.verdict == Verdict::Pass {
             "PASS".to_string()
@@ -272,6 +307,12 @@ impl fmt::Display for Report {
         )?;
         if let Some(failure) = &self.failure {
             write_failure(f, failure, &self.exercise, self.submission.as_deref())?;
+        }
+        if with_timeline && let Some(timeline) = timeline::from_run::of_report(self) {
+            writeln!(f, "  timeline (a column per thread, a row per step):")?;
+            for line in timeline::text::render(&timeline, timeline::text::REPORT_BUDGET, false).lines() {
+                writeln!(f, "    {line}")?;
+            }
         }
         for d in &self.diagnostics {
             match (&d.rendered, &d.location) {

@@ -24,6 +24,8 @@ pub struct SessionResult {
     pub escaped_control: bool,
     /// Runs planned in the end (fewer after a fall-back to OS chaos).
     pub planned: usize,
+    /// The failing run's record (with its events), if a run failed.
+    pub failed_record: Option<RunRecord>,
 }
 
 /// Runs `specs` in order until one fails, the plan ends, or `budget` is spent; `on_record`
@@ -40,13 +42,19 @@ pub fn run_plan(
     let mut cursor = PlanCursor::new(specs);
     let mut runs = 0;
     let mut failure = None;
+    let mut failed_record = None;
     while let Some(spec) = cursor.current().cloned() {
         let limits = RunLimits { horizon: cursor.horizon(spec.n).or(limits.horizon), ..*limits };
-        let record = run_once(subject, &spec, &limits, sink);
+        let mut record = run_once(subject, &spec, &limits, sink);
         runs += 1;
         failure = judge(subject.exercise, &spec, &record);
+        if failure.is_none() {
+            // Only a failing run is drawn: the others' events need not travel or stay.
+            record.events = Default::default();
+        }
         on_record(&record);
         if failure.is_some() {
+            failed_record = Some(record);
             break;
         }
         cursor.advance(&record);
@@ -60,5 +68,6 @@ pub fn run_plan(
         duration: started.elapsed(),
         escaped_control: cursor.fell_back(),
         planned: cursor.specs().len(),
+        failed_record,
     }
 }

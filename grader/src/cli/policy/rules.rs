@@ -120,6 +120,10 @@ pub(super) const THREADING_DENIED: &[&str] = &[
     "process",
     "Waiter",
     "Wake",
+    // A trace installs its own scheduler: the controller would no longer steer the run.
+    "trace",
+    "Traced",
+    "timeline",
 ];
 
 pub(super) const OTHER_CRATES: &[&str] = &["core", "alloc", "proc_macro", "test", "libc", "threadlab_grader"];

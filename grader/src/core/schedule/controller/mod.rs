@@ -31,6 +31,7 @@ mod task;
 mod watchdog;
 
 use super::{ChoicePoint, Operation, Step, Strategy, Trace};
+use crate::core::events::{EventKind, EventLog};
 use crate::core::record::ThreadReport;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -85,6 +86,8 @@ pub struct ControlOutcome {
     pub preemptions: usize,
     /// The strategy's remark (a replay that diverged).
     pub note: Option<String>,
+    /// What each task did, step by step (for the timeline).
+    pub events: EventLog,
 }
 
 struct State {
@@ -104,6 +107,9 @@ struct State {
     mark: Option<watchdog::Mark>,
     /// Tasks waiting inside the hook, so `run` can wait for them to leave after an abort.
     inside: usize,
+    /// What each task did: recorded here because this is where every point, park, wake-up
+    /// and hand-over passes, under the lock already held.
+    log: EventLog,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +165,7 @@ impl Controller {
                 preemptions: 0,
                 mark: None,
                 inside: 0,
+                log: EventLog::default(),
             }),
             left: Condvar::new(),
             limits,
@@ -188,6 +195,7 @@ impl Controller {
         {
             let mut st = self.lock();
             st.tasks.push(Task::new(None, "main".into(), threading::get_ident(), threading::get_native_id()));
+            st.log.thread(0, "main", true);
             st.strategy.task_created(0);
             st.current = Some(0);
             st.last_progress = Instant::now();
@@ -217,6 +225,7 @@ impl Controller {
             steps: st.steps,
             preemptions: st.preemptions,
             note: st.strategy.note(),
+            events: std::mem::take(&mut st.log),
         };
         drop(st);
         match result {
@@ -309,6 +318,9 @@ impl Controller {
             st.trace.push(Step::Run(next));
             next
         };
+        if running && next != me {
+            st.log.push(me, EventKind::Preempted { to: next });
+        }
         if running && next == me && candidates.len() > 1 {
             st.streak += 1;
         } else {
@@ -344,6 +356,17 @@ impl Controller {
     fn leave(&self) {
         if !std::thread::panicking() {
             std::panic::resume_unwind(Box::new(threading::KeyboardInterrupt));
+        }
+    }
+
+    /// Logs the operation task `me` is about to do at `point`.
+    fn record(st: &mut State, me: usize, point: &Point<'_>) {
+        match Operation::of(point.operation) {
+            Operation::Print => {
+                st.log.push(me, EventKind::Print { token: point.name.unwrap_or_default().to_string() })
+            }
+            // A sleep has no primitive (its site is the call's); every other point has one.
+            _ => st.log.op(me, point.operation, point.site, point.name, point.duration.is_none()),
         }
     }
 
@@ -417,7 +440,12 @@ impl Scheduler for Controller {
             return self.leave();
         }
         self.decide(&mut st, me, true);
-        let (st, turn) = self.wait_turn(st, me);
+        let (mut st, turn) = self.wait_turn(st, me);
+        if turn == Turn::Mine {
+            // The operation happens now, when the task has the baton back: the log's order
+            // is the order things happened in (a preemption decided here came before it).
+            Self::record(&mut st, me, point);
+        }
         drop(st);
         if turn == Turn::Aborted {
             self.leave();
@@ -450,6 +478,7 @@ impl Scheduler for Controller {
             task.deadline = deadline;
             task.timed_out = false;
         }
+        st.log.push(me, EventKind::Blocked);
         self.decide(&mut st, me, false);
         let (mut st, turn) = self.wait_turn(st, me);
         match turn {
@@ -464,6 +493,8 @@ impl Scheduler for Controller {
                 return waiter.park_os(deadline);
             }
         }
+        let timed_out = st.tasks[me].timed_out;
+        st.log.push(me, EventKind::Resumed { timed_out });
         let task = &mut st.tasks[me];
         task.waiter = 0;
         if std::mem::take(&mut task.timed_out) {
@@ -484,12 +515,16 @@ impl Scheduler for Controller {
 
     fn unpark(&self, waiter: &Waiter) {
         let address = std::ptr::from_ref(waiter) as usize;
+        let by = self.me();
         let mut st = self.lock();
         let live = !st.done && st.abort.is_none();
-        if let Some(task) = st.tasks.iter_mut().find(|t| t.status == Status::Blocked && t.waiter == address) {
+        if let Some(woken) = st.tasks.iter().position(|t| t.status == Status::Blocked && t.waiter == address)
+        {
+            let task = &mut st.tasks[woken];
             task.status = Status::Runnable;
             task.waiter = 0;
             if live {
+                st.log.push(woken, EventKind::Woken { by });
                 return;
             }
         }
@@ -530,6 +565,10 @@ impl Scheduler for Controller {
         }
         let id = st.tasks.len();
         st.tasks.push(Task::new(Some(thread.clone()), thread.name(), 0, 0));
+        st.log.thread(id, &thread.name(), false);
+        if let Some(me) = self.me() {
+            st.log.push(me, EventKind::Spawn { spawned: id });
+        }
         st.strategy.task_created(id);
     }
 
@@ -539,7 +578,10 @@ impl Scheduler for Controller {
         st.tasks[me].ident = threading::get_ident();
         st.tasks[me].tid = threading::get_native_id();
         TASK.with(|t| t.set(Some((self.id, me))));
-        let _ = self.wait_turn(st, me);
+        let (mut st, turn) = self.wait_turn(st, me);
+        if turn == Turn::Mine {
+            st.log.push(me, EventKind::Start);
+        }
     }
 
     fn thread_finished(&self, _thread: &Thread) {
@@ -549,6 +591,10 @@ impl Scheduler for Controller {
         // comes back now just leaves; the holder of the turn goes on.
         let mut st = self.lock();
         st.tasks[me].status = Status::Finished;
+        if !st.done && st.abort.is_none() {
+            // (After an abort, stuck tasks unwind and end: that is not part of the run.)
+            st.log.push(me, EventKind::End);
+        }
         st.tasks[me].free = false;
         if (st.current == Some(me) || st.current.is_none()) && !st.done && st.abort.is_none() {
             self.decide(&mut st, me, false);

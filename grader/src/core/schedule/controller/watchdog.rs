@@ -151,6 +151,7 @@ impl Controller {
                     if others.contains(&next) { next } else { others[0] }
                 };
                 st.trace.push(Step::Preempt(next));
+                st.log.push(current, crate::core::events::EventKind::Preempted { to: next });
                 st.preemptions += 1;
                 st.streak = 0;
                 self.hand_to(&mut st, next);
