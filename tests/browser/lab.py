@@ -107,14 +107,14 @@ def jupyter_lab() -> Iterator[Lab]:
 
 
 @contextmanager
-def chromium():
-    """A headless Chromium page (Playwright), 1400x1000."""
+def chromium(width: int = 1400, height: int = 1000):
+    """A headless Chromium page (Playwright) of `width` x `height` CSS pixels."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": width, "height": height})
             yield page
         finally:
             browser.close()

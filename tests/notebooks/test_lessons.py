@@ -6,6 +6,7 @@ that synchronisation enforces, a value a lock protects, a repr's shape), never o
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree
 
 import pytest
 
@@ -381,3 +382,30 @@ class TestPymotwDeepDive:
         assert init[:2] == ["(MainThread) Initializing the thread's value", "(MainThread) value=1000"]
         assert len([s for s in init if s.endswith("Initializing the thread's value")]) == 3
         assert len([s for s in init if s.endswith("value=1000")]) == 3
+
+
+def traced_svg(nb, needle: str) -> ElementTree.Element:
+    """The SVG a trace cell shows (its `image/svg+xml` result), parsed: it must be well-formed."""
+    cell = nbrun.find_cell(nb, needle)
+    svgs = [o.data["image/svg+xml"] for o in cell.outputs if "image/svg+xml" in o.get("data", {})]
+    assert len(svgs) == 1, cell.outputs
+    return ElementTree.fromstring(svgs[0])
+
+
+def svg_texts(svg: ElementTree.Element) -> list[str]:
+    return ["".join(t.itertext()).strip() for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+
+
+class TestTimelines:
+    def test_the_queue_hand_off_is_drawn_with_a_lane_per_thread(self, sharing):
+        texts = svg_texts(traced_svg(sharing, "threading::trace(||"))
+        # A lane per thread, named as the cell named them; four puts and four gets drawn.
+        assert {"producer", "consumer"} <= set(texts), texts
+        assert sum(t.startswith("Queue.put") for t in texts) == 4, texts
+        assert sum(t.startswith("Queue.get") for t in texts) == 4, texts
+
+    def test_the_condition_hand_off_shows_the_waits_and_the_notify(self, deep):
+        texts = svg_texts(traced_svg(deep, "threading::trace(||"))
+        assert {"c1", "c2", "p"} <= set(texts), texts
+        assert any(t.startswith("Condition.notify") for t in texts), texts
+        assert any(t.startswith("Condition.wait") for t in texts), texts
