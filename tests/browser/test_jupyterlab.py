@@ -27,5 +27,8 @@ def test_run_all_in_jupyterlab_shows_the_outputs_and_no_error(lab, page):
     assert len(verdicts) == 2, verdicts
     assert re.match(r"\[zero-even-odd\] PASS after \d+ runs", verdicts[0]), verdicts
     assert re.match(r"\[zero-even-odd\] FAIL \(", verdicts[1]), verdicts
+    # The failing check draws its run: the timeline renders as an SVG image.
+    drawn = [o for cell in cells for o in cell if o["mime"] == "image/svg+xml"]
+    assert drawn and all(o["svg"] for o in drawn), drawn
     # `print!` without a newline shows at once.
     assert "wwwwdw" in texts
