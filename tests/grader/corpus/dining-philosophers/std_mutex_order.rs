@@ -1,5 +1,5 @@
 // expect: pass
-// why: std::sync::Mutex per fork, lower-numbered first (graded with real threads, OS chaos).
+// why: std::sync::Mutex per fork, lower-numbered first (routed to controlled types, like all std code).
 use std::sync::Mutex;
 
 pub struct DiningPhilosophers {

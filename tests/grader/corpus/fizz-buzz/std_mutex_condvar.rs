@@ -1,5 +1,5 @@
 // expect: pass
-// why: the same turn-taking on std::sync::{Mutex, Condvar} (graded with real threads, OS chaos).
+// why: the same turn-taking on std::sync::{Mutex, Condvar} (routed to controlled types, like all std code).
 use std::sync::{Condvar, Mutex};
 
 pub struct FizzBuzz {
