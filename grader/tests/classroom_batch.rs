@@ -321,7 +321,19 @@ fn a_class_of_notebooks_grades_in_one_command_with_a_column_per_exercise_and_one
         assert!(allowed || !html.contains(external), "the page fetches something: {external}");
     }
     assert_eq!(html.matches("<tr class=\"row\"").count(), entries.len());
-    assert_eq!(elements.iter().filter(|e| *e == "svg").count(), 3, "a histogram per exercise");
+    assert_eq!(html.matches("<svg class=\"histogram\"").count(), 3, "a histogram per exercise");
+    // The failing row that ran controlled (foobar's wrong output) shows its run's timeline inline,
+    // in its own report; passing rows have none. (The CSV gradebook does not carry timelines.)
+    let drawn = html.matches("<div class=\"timeline\"><svg ").count();
+    assert_eq!(elements.iter().filter(|e| *e == "svg").count(), 3 + drawn);
+    let report_of = |i: usize| {
+        let start = html.find(&format!("<details id=\"s{i}\"")).unwrap();
+        &html[start..start + html[start..].find("</details>").unwrap()]
+    };
+    assert!(report_of(3).contains("<div class=\"timeline\"><svg "), "no timeline for the wrong-output row");
+    for (i, entry) in entries.iter().enumerate() {
+        assert!(!entry.passed() || !report_of(i).contains("class=\"timeline\""), "a pass with a timeline");
+    }
     let bar = |exercise: &str, verdict: &str| {
         let svg_start = html.find(&format!("<svg class=\"histogram\" data-exercise=\"{exercise}\"")).unwrap();
         let svg = &html[svg_start..svg_start + html[svg_start..].find("</svg>").unwrap()];

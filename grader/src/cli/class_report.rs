@@ -102,6 +102,7 @@ const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}\
 .summary{color:#555}.charts{display:flex;flex-wrap:wrap;gap:24px}\
 .chart{border:1px solid #ddd;border-radius:6px;padding:8px 12px}.chart h3{margin:0 0 6px;font-size:15px}\
+.timeline{overflow-x:auto;max-width:100%}\
 svg text{font:12px system-ui,sans-serif;fill:#212121}\
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e0e0e0;padding:4px 8px;text-align:left;vertical-align:top}\
 th{background:#f5f5f5;cursor:pointer;user-select:none}th:after{content:' \\2195';color:#aaa}\
@@ -175,6 +176,14 @@ pub fn html(title: &str, entries: &[Entry]) -> String {
             v = escape(&entry.verdict),
             r = escape(entry.report.trim_end()),
         );
+        if !entry.timeline.is_empty() {
+            // The renderer's own SVG (its text is XML-escaped), inline so the page stays one file.
+            let _ = write!(
+                page,
+                "<p>The failing run, step by step:</p><div class=\"timeline\">{}</div>",
+                entry.timeline.trim_end()
+            );
+        }
         if let Some(command) = entry.replay_command() {
             let _ = write!(
                 page,

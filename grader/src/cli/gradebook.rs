@@ -8,6 +8,7 @@
 //! the only thing a resume has to drop, and `wc -l`, `grep` and `tail -f` work on the book.
 
 use crate::cli::batch::Row;
+use crate::core::report::Report;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{Seek, SeekFrom, Write};
@@ -50,6 +51,11 @@ pub struct Entry {
     pub replay: String,
     /// The whole report as text (or the error).
     pub report: String,
+    /// The failing run's timeline as SVG (empty if it has none: a pass, or a run on real
+    /// threads). JSON-lines gradebooks carry it, so a class page made by `merge` shows it too;
+    /// CSV gradebooks do not (a picture is no spreadsheet cell).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub timeline: String,
 }
 
 impl Entry {
@@ -79,6 +85,7 @@ impl Entry {
                 Some(r) => r.to_string(),
                 None => row.error.clone().unwrap_or_default(),
             },
+            timeline: report.and_then(Report::timeline_svg).unwrap_or_default(),
         }
     }
 
@@ -273,6 +280,7 @@ pub fn parse(text: &str, format: Format) -> Result<Vec<Entry>, String> {
                     message: at(&record, column("message")),
                     replay: at(&record, column("replay")),
                     report: at(&record, column("report")),
+                    timeline: String::new(),
                 });
             }
             Ok(entries)
@@ -431,6 +439,7 @@ mod tests {
             message: "a, \"quoted\"\nmessage".into(),
             replay: "c1-n2-o01-AB".into(),
             report: "FAIL (deadlock)\n  back\\slash\n".into(),
+            timeline: String::new(),
         }
     }
 
