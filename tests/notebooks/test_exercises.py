@@ -3,6 +3,7 @@ with the grader's verdict text."""
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree
 
 import nbformat
 import pytest
@@ -140,6 +141,18 @@ def test_the_python_notebooks_condition_solution_runs_and_passes(run_notebook):
     checked_output = nbrun.text(nbrun.find_cell(executed, "check!(zero_even_odd, ConditionZeroEvenOdd)"))
     line = verdict_line("zero-even-odd", checked_output)
     assert re.fullmatch(r"\[zero-even-odd\] PASS after \d+ runs in [\d.]+ s \[controlled scheduling, seed 1\]", line), line
+
+
+def test_the_python_solutions_run_is_drawn_as_a_timeline(run_notebook):
+    executed = run_notebook("08-zero-even-odd.ipynb")
+    cell = nbrun.find_cell(executed, "threading::trace(||")
+    assert nbrun.stream(cell).split() == ["010203"]
+    svgs = [o.data["image/svg+xml"] for o in cell.outputs if "image/svg+xml" in o.get("data", {})]
+    assert len(svgs) == 1
+    texts = ["".join(t.itertext()).strip() for t in ElementTree.fromstring(svgs[0]).iter("{http://www.w3.org/2000/svg}text")]
+    assert {"zero", "even", "odd"} <= set(texts), texts
+    # Every Condition call of the three methods is a mark: n = 3 gives at least 3 + 1 + 2 notify_all.
+    assert sum(t.startswith("Condition.notify") for t in texts) >= 6, texts
 
 
 def test_print_without_a_newline_shows(run_notebook):
