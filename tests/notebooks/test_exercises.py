@@ -151,8 +151,23 @@ def test_the_python_solutions_run_is_drawn_as_a_timeline(run_notebook):
     assert len(svgs) == 1
     texts = ["".join(t.itertext()).strip() for t in ElementTree.fromstring(svgs[0]).iter("{http://www.w3.org/2000/svg}text")]
     assert {"zero", "even", "odd"} <= set(texts), texts
-    # Every Condition call of the three methods is a mark: n = 3 gives at least 3 + 1 + 2 notify_all.
-    assert sum(t.startswith("Condition.notify") for t in texts) >= 6, texts
+    # The title counts the run's threads (the three and the cell's own); long stretches are folded
+    # ("… N steps …"), so only some of the marks are drawn: the waits and the notifications among them.
+    assert re.match(r"trace: 4 threads, \d+ steps", texts[0]), texts
+    assert any(t.startswith("Condition.notify") for t in texts), texts
+    assert any(t.startswith("Condition.wait") for t in texts), texts
+
+
+def test_notify_instead_of_notify_all_loses_the_turn_and_the_check_draws_it(run_notebook):
+    executed = run_notebook("08-zero-even-odd.ipynb")
+    cell = nbrun.find_cell(executed, "check!(zero_even_odd, NotifyOneZeroEvenOdd)")
+    line = verdict_line("zero-even-odd", nbrun.text(cell))
+    assert re.match(r"\[zero-even-odd\] FAIL \(deadlock\) at run \d+ of \d+", line), line
+    svgs = [o.data["image/svg+xml"] for o in cell.outputs if "image/svg+xml" in o.get("data", {})]
+    assert len(svgs) == 1
+    texts = ["".join(t.itertext()).strip() for t in ElementTree.fromstring(svgs[0]).iter("{http://www.w3.org/2000/svg}text")]
+    assert {"zero", "even", "odd"} <= set(texts), texts
+    assert any(t.startswith("Condition.notify") for t in texts), texts
 
 
 def test_print_without_a_newline_shows(run_notebook):
