@@ -23,10 +23,12 @@ def test_run_all_in_jupyterlab_shows_the_outputs_and_no_error(lab, page):
     assert any(t.startswith("pub struct ZeroEvenOdd") for t in texts), texts
     assert [str(x) for i in range(1, 11) for x in (0, i)] in [t.split() for t in texts], texts
     verdicts = [line for t in texts for line in t.splitlines() if line.startswith("[zero-even-odd] ")]
-    # First the Python notebook's Condition solution passes; then the starter code fails the check.
-    assert len(verdicts) == 2, verdicts
+    # The Python notebook's Condition solution passes, its notify() variant deadlocks, and the
+    # starter code fails the check.
+    assert len(verdicts) == 3, verdicts
     assert re.match(r"\[zero-even-odd\] PASS after \d+ runs", verdicts[0]), verdicts
-    assert re.match(r"\[zero-even-odd\] FAIL \(", verdicts[1]), verdicts
+    assert re.match(r"\[zero-even-odd\] FAIL \(deadlock\)", verdicts[1]), verdicts
+    assert re.match(r"\[zero-even-odd\] FAIL \(", verdicts[2]), verdicts
     # The failing check draws its run: the timeline renders as an SVG image.
     drawn = [o for cell in cells for o in cell if o["mime"] == "image/svg+xml"]
     assert drawn and all(o["svg"] for o in drawn), drawn
