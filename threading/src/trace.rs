@@ -13,10 +13,9 @@
 //! "wrong": a trace shows a run, the grader's timelines judge one.
 
 use crate::schedule::{self, Point, Scheduler};
-use crate::timeline::{Blocked, Lane, Step, StepKind, Timeline};
+use crate::timeline::{Lane, Step, StepKind, Timeline};
 use crate::{Thread, Waiter, Wake};
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -184,27 +183,7 @@ impl Scheduler for Recorder {
             let mut log = self.log();
             let lane = log.lane();
             let from = log.last[lane].unwrap_or(0);
-            // It waits in its last operation that can wait (a condition's wait releases its
-            // lock last, then parks; a release never blocks).
-            let waiting = log.timeline.steps[..log.timeline.steps.len().min(from + 1)]
-                .iter()
-                .rev()
-                .filter(|s| s.lane == lane)
-                .find(|s| !s.label.ends_with(".release"));
-            let mut on = waiting.map(|s| s.label.clone()).unwrap_or_else(|| "a wait".into());
-            if let Some(object) = waiting.and_then(|s| s.object.as_ref()) {
-                let _ = write!(on, " on {object}");
-            }
-            log.timeline.blocked.push(Blocked {
-                lane,
-                from,
-                until: None,
-                on,
-                woken_by: None,
-                timed_out: false,
-                preempted_to: None,
-            });
-            let span = log.timeline.blocked.len() - 1;
+            let span = log.timeline.open_blocked(lane, from);
             log.parked.insert(address, span);
         }
         let wake = waiter.park_os(deadline);

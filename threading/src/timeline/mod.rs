@@ -115,6 +115,32 @@ pub struct WaitFor {
 }
 
 impl Timeline {
+    /// Opens a blocked span for `lane` after step `from` (its last step), and returns its index.
+    /// The thread waits in its last operation up to `from` that can wait: a release never does
+    /// (a condition's wait releases its lock last, then parks).
+    pub fn open_blocked(&mut self, lane: usize, from: usize) -> usize {
+        let waiting = self.steps[..self.steps.len().min(from + 1)]
+            .iter()
+            .rev()
+            .filter(|s| s.lane == lane)
+            .find(|s| !s.label.ends_with(".release"));
+        let on = match waiting {
+            Some(Step { label, object: Some(object), .. }) => format!("{label} on {object}"),
+            Some(Step { label, .. }) => label.clone(),
+            None => "a wait".to_string(),
+        };
+        self.blocked.push(Blocked {
+            lane,
+            from,
+            until: None,
+            on,
+            woken_by: None,
+            timed_out: false,
+            preempted_to: None,
+        });
+        self.blocked.len() - 1
+    }
+
     /// The lanes blocked during `step` (strictly after the step they blocked in, before the
     /// step they resumed at).
     pub fn blocked_at(&self, step: usize) -> impl Iterator<Item = &Blocked> {

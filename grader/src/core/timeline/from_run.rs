@@ -2,7 +2,7 @@
 //! [`EventLog`] and its [`Failure`] (the judge's divergence, the deadlock report) become a
 //! plain [`Timeline`].
 
-use super::{Blocked, Lane, Step, StepKind, Timeline, WaitFor};
+use super::{Lane, Step, StepKind, Timeline, WaitFor};
 use crate::core::events::{EventKind, EventLog};
 use crate::core::judge::{Failure, Verdict};
 use crate::core::report::Report;
@@ -101,30 +101,9 @@ pub fn from_run(title: &str, log: &EventLog, failure: Option<&Failure>) -> Timel
                 prints += 1;
             }
             EventKind::Blocked => {
-                // The span starts after the thread's last step; it waits in its last operation
-                // that can wait: a release never does (a condition's wait releases its lock
-                // last, then parks).
+                // The span starts after the thread's last step.
                 let from = last_step[lane].unwrap_or(0);
-                let waiting = timeline.steps[..timeline.steps.len().min(from + 1)]
-                    .iter()
-                    .rev()
-                    .filter(|s| s.lane == lane)
-                    .find(|s| !s.label.ends_with(".release"));
-                let on = match waiting {
-                    Some(Step { label, object: Some(object), .. }) => format!("{label} on {object}"),
-                    Some(Step { label, .. }) => label.clone(),
-                    None => "a wait".to_string(),
-                };
-                timeline.blocked.push(Blocked {
-                    lane,
-                    from,
-                    until: None,
-                    on,
-                    woken_by: None,
-                    timed_out: false,
-                    preempted_to: None,
-                });
-                open[lane] = Some(timeline.blocked.len() - 1);
+                open[lane] = Some(timeline.open_blocked(lane, from));
             }
             EventKind::Woken { by } => {
                 if let Some(span) = open[lane] {
