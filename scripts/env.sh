@@ -13,3 +13,14 @@ mkdir -p "$THREADLAB_CACHE"
 # this build too.
 THREADLAB_RELEASE_PACKAGES=(-p threadlab-kernel -p threadlab-grader)
 build_release() { cargo build --release "${THREADLAB_RELEASE_PACKAGES[@]}" "$@"; }
+
+# The kernel binary the Python suites test: THREADLAB_KERNEL if set, else the release build above;
+# exported as THREADLAB_KERNEL, or an error that says how to build it.
+release_kernel() {
+  local kernel="${THREADLAB_KERNEL:-$CARGO_TARGET_DIR/release/threadlab-kernel}"
+  if [ ! -x "$kernel" ]; then
+    echo "no kernel binary at $kernel: run 'source scripts/env.sh && build_release' first" >&2
+    return 1
+  fi
+  export THREADLAB_KERNEL="$kernel"
+}

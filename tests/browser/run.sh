@@ -8,12 +8,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$here"
 source scripts/env.sh
 
-kernel="${THREADLAB_KERNEL:-$CARGO_TARGET_DIR/release/threadlab-kernel}"
-if [ ! -x "$kernel" ]; then
-  echo "no kernel binary at $kernel: run 'source scripts/env.sh && build_release' first" >&2
-  exit 1
-fi
-export THREADLAB_KERNEL="$kernel"
+release_kernel
+kernel="$THREADLAB_KERNEL"
 chromium="${THREADLAB_CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$chromium" ]; then
   echo "no Chromium at $chromium: scripts/setup-system.sh installs Debian's (as root), or set THREADLAB_CHROMIUM" >&2
