@@ -3,88 +3,21 @@
 //! and the judge say — the SVG is well-formed XML, and a replay draws the same picture again.
 
 use std::collections::BTreeSet;
-use threading::{Event, Lock, Semaphore};
 use threadlab_grader::core::events::{EventKind, EventLog};
 use threadlab_grader::core::timeline::fold::{self, Column};
 use threadlab_grader::core::timeline::{self, Lane, Step, StepKind, Timeline, svg, text};
 use threadlab_grader::{CheckOptions, Report, Verdict, check, replay};
 
-/// Seed 002's FooBar with two Events: racy (clear after set can erase the other's set).
-pub struct FooBar {
-    n: usize,
-    events: (Event, Event),
-}
+/// Seed 002's FooBar with two Events: racy (clear after set can erase the other's set). The
+/// corpus's own file, so the test draws what the grader grades.
+#[path = "../../tests/grader/corpus/foobar/seed_two_events.rs"]
+mod seed_two_events;
+use seed_two_events::FooBar;
 
-impl FooBar {
-    pub fn new(n: usize) -> FooBar {
-        let events = (Event::new(), Event::new());
-        events.1.set();
-        FooBar { n, events }
-    }
-    pub fn foo(&self, print_foo: impl Fn()) {
-        for _ in 0..self.n {
-            self.events.1.wait();
-            print_foo();
-            self.events.0.set();
-            self.events.1.clear();
-        }
-    }
-    pub fn bar(&self, print_bar: impl Fn()) {
-        for _ in 0..self.n {
-            self.events.0.wait();
-            print_bar();
-            self.events.1.set();
-            self.events.0.clear();
-        }
-    }
-}
-
-/// Takes two locks in opposite orders.
-pub struct ZeroEvenOdd {
-    n: usize,
-    a: Lock,
-    b: Lock,
-    zero: Semaphore,
-    odd: Semaphore,
-    even: Semaphore,
-}
-
-impl ZeroEvenOdd {
-    pub fn new(n: usize) -> ZeroEvenOdd {
-        ZeroEvenOdd {
-            n,
-            a: Lock::new(),
-            b: Lock::new(),
-            zero: Semaphore::new(1),
-            odd: Semaphore::new(0),
-            even: Semaphore::new(0),
-        }
-    }
-    pub fn zero(&self, print_number: impl Fn(usize)) {
-        for i in 1..=self.n {
-            let _a = self.a.lock();
-            let _b = self.b.lock();
-            self.zero.acquire();
-            print_number(0);
-            if i % 2 == 1 { self.odd.release() } else { self.even.release() }
-        }
-    }
-    fn numbers(&self, mine: &Semaphore, first: usize, print_number: impl Fn(usize)) {
-        for i in (first..=self.n).step_by(2) {
-            let _b = self.b.lock();
-            let _a = self.a.lock();
-            mine.acquire();
-            print_number(i);
-            self.zero.release();
-        }
-    }
-    pub fn even(&self, print_number: impl Fn(usize)) {
-        self.numbers(&self.even, 2, print_number);
-    }
-    pub fn odd(&self, print_number: impl Fn(usize)) {
-        self.numbers(&self.odd, 1, print_number);
-    }
-}
+/// Takes two locks in opposite orders (the corpus's lock-order deadlock).
+#[path = "../../tests/grader/corpus/zero-even-odd/lock_order.rs"]
+mod lock_order;
+use lock_order::ZeroEvenOdd;
 
 /// Prints in any order.
 #[derive(Default)]
