@@ -82,6 +82,10 @@ pub use self::core::subject::{Printer, Subject, SubjectBuilder};
 /// Checks the learner's type for an exercise in this process and prints the report:
 /// `check!(zero_even_odd, ZeroEvenOdd)`, or with [`CheckOptions`] as a third argument.
 /// Returns the [`Report`].
+///
+/// For an exercise of an author's own (its `EXERCISE` and `adapter!` defined in an earlier
+/// cell, as in the notebooks `threadlab-grader new-exercise` writes), give the subject its
+/// adapter builds: `check!(adapter!(PingPong))`, or `check!(adapter!(PingPong), options)`.
 #[macro_export]
 macro_rules! check {
     ($exercise:ident, $t:ty) => {
@@ -89,6 +93,12 @@ macro_rules! check {
     };
     ($exercise:ident, $t:ty, $options:expr) => {
         $crate::core::notebook::grade_type($crate::core::exercise::$exercise::adapter!($t), &$options)
+    };
+    ($subject:expr) => {
+        $crate::core::notebook::grade_type($subject, &$crate::CheckOptions::default())
+    };
+    ($subject:expr, $options:expr) => {
+        $crate::core::notebook::grade_type($subject, &$options)
     };
 }
 
@@ -126,13 +136,23 @@ macro_rules! grade {
     ($exercise:ident, $t:ty, $options:expr) => {
         $crate::check!($exercise, $t, $options).expect_pass()
     };
+    ($subject:expr) => {
+        $crate::check!($subject).expect_pass()
+    };
+    ($subject:expr, $options:expr) => {
+        $crate::check!($subject, $options).expect_pass()
+    };
 }
 
 /// Reruns one run from its replay string in this process and prints the report:
-/// `replay!(zero_even_odd, ZeroEvenOdd, "c1-n3-o201-AB2C")`.
+/// `replay!(zero_even_odd, ZeroEvenOdd, "c1-n3-o201-AB2C")`, or for an author's exercise
+/// `replay!(adapter!(PingPong), "c1-n3-o10-AB")`.
 #[macro_export]
 macro_rules! replay {
     ($exercise:ident, $t:ty, $schedule:expr) => {
         $crate::core::notebook::replay_type($crate::core::exercise::$exercise::adapter!($t), $schedule, true)
+    };
+    ($subject:expr, $schedule:expr) => {
+        $crate::core::notebook::replay_type($subject, $schedule, true)
     };
 }

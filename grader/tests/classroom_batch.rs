@@ -351,7 +351,7 @@ fn a_class_of_notebooks_grades_in_one_command_with_a_column_per_exercise_and_one
     let replay = &entries[3].replay;
     assert!(!replay.is_empty());
     assert!(html.contains(&format!(
-        "threadlab-grader replay -e foobar {} --schedule {replay}",
+        "threadlab-grader replay --exercise foobar {} --schedule {replay}",
         entries[3].submission
     )));
     assert!(html.contains("FAIL (wrong-output)"));

@@ -173,23 +173,54 @@ pub fn runtime_key(workspace: &Path) -> String {
     hash.hex()
 }
 
-/// The runtime, built with cargo on first use (tens of seconds) and cached (on disk, and for
-/// the rest of this process).
+/// Which build of this crate a [`Runtime`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// The core and the sandboxed child's parts: what submissions link against.
+    Child,
+    /// Everything, the command line included: what a grader built with authored exercises
+    /// links against (see [`authored`](crate::cli::authored)).
+    Cli,
+}
+
+impl Flavour {
+    fn features(self) -> &'static [&'static str] {
+        match self {
+            Flavour::Child => &["--no-default-features", "--features", "child"],
+            Flavour::Cli => &[],
+        }
+    }
+
+    fn manifest_prefix(self) -> &'static str {
+        match self {
+            Flavour::Child => "runtime-",
+            Flavour::Cli => "runtime-cli-",
+        }
+    }
+}
+
+/// The runtime submissions link against, built with cargo on first use (tens of seconds) and
+/// cached (on disk, and for the rest of this process).
 pub fn runtime(cache: &Path) -> Result<Runtime, BuildError> {
-    static KNOWN: std::sync::Mutex<Vec<(PathBuf, Runtime)>> = std::sync::Mutex::new(Vec::new());
+    runtime_of(cache, Flavour::Child)
+}
+
+/// The runtime of `flavour`, built on first use and cached like [`runtime`].
+pub fn runtime_of(cache: &Path, flavour: Flavour) -> Result<Runtime, BuildError> {
+    static KNOWN: std::sync::Mutex<Vec<(PathBuf, Flavour, Runtime)>> = std::sync::Mutex::new(Vec::new());
     let mut known = KNOWN.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, runtime)) = known.iter().find(|(dir, _)| dir == cache) {
+    if let Some((_, _, runtime)) = known.iter().find(|(dir, f, _)| dir == cache && *f == flavour) {
         return Ok(runtime.clone());
     }
-    let runtime = find_or_build_runtime(cache)?;
-    known.push((cache.to_path_buf(), runtime.clone()));
+    let runtime = find_or_build_runtime(cache, flavour)?;
+    known.push((cache.to_path_buf(), flavour, runtime.clone()));
     Ok(runtime)
 }
 
-fn find_or_build_runtime(cache: &Path) -> Result<Runtime, BuildError> {
+fn find_or_build_runtime(cache: &Path, flavour: Flavour) -> Result<Runtime, BuildError> {
     let workspace = workspace()?;
     let key = runtime_key(&workspace);
-    let manifest = cache.join(format!("runtime-{key}.json"));
+    let manifest = cache.join(format!("{}{key}.json", flavour.manifest_prefix()));
     if let Ok(text) = std::fs::read_to_string(&manifest)
         && let Ok(runtime) = serde_json::from_str::<Runtime>(&text)
         && runtime.threading.is_file()
@@ -200,18 +231,9 @@ fn find_or_build_runtime(cache: &Path) -> Result<Runtime, BuildError> {
     std::fs::create_dir_all(cache).map_err(io(format!("creating {}", cache.display())))?;
     let target = cache.join("runtime-target");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let args = [
-        "build",
-        "--release",
-        "--offline",
-        "--lib",
-        "-p",
-        "threadlab-grader",
-        "--no-default-features",
-        "--features",
-        "child",
-        "--message-format=json",
-    ];
+    let mut args = vec!["build", "--release", "--offline", "--lib", "-p", "threadlab-grader"];
+    args.extend(flavour.features());
+    args.push("--message-format=json");
     let command = format!("{cargo} {} --target-dir {}", args.join(" "), target.display());
     tracing::info!("building the grader runtime: {command}");
     let output = Command::new(&cargo)

@@ -43,7 +43,12 @@ pub struct MergeArgs {
     pub sheet: Option<PathBuf>,
 }
 
+/// The exercises named with --exercise; none named, the authored ones (--exercise-file), if
+/// any.
 fn exercises(grading: &Grading) -> Result<Vec<&'static Exercise>, String> {
+    if grading.exercise.is_empty() {
+        return Ok(crate::core::exercise::authored().iter().map(|a| a.exercise).collect());
+    }
     grading.exercise.iter().map(|id| find_exercise(id)).collect()
 }
 

@@ -1,9 +1,11 @@
 //! The command line: `check`, `batch`, `replay`, `exercises`; the classroom commands
 //! (`gradescope`, `merge`, and `batch`'s run) are in [`class_command`](crate::cli::class_command).
 
+use crate::cli::authored;
 use crate::cli::batch;
 use crate::cli::class_command::{self, GradescopeArgs, MergeArgs};
 use crate::cli::grade::{self, Options};
+use crate::cli::new_exercise;
 use crate::cli::solutions;
 use crate::core::exercise::{self, Exercise};
 use crate::core::plan::Mode;
@@ -26,6 +28,14 @@ pub struct Cli {
     /// Log what the grader does (to stderr).
     #[arg(long, short, global = true)]
     pub verbose: bool,
+    /// An exercise defined outside the grader, in a Rust file of its own (see
+    /// grader/EXERCISES.md); may be repeated. Its exercise is graded like a built-in one, and
+    /// is the default `--exercise` when it is the only one.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub exercise_file: Vec<PathBuf>,
+    /// A folder of authored exercises (`exercises/*.rs`, or `*.rs` at its top); may be repeated.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub exercise_set: Vec<PathBuf>,
 }
 
 /// The subcommands.
@@ -43,6 +53,9 @@ pub enum Command {
     Gradescope(GradescopeArgs),
     /// Merge partial gradebooks (shards, resumed pieces) into one.
     Merge(MergeArgs),
+    /// Start an exercise of your own: a commented exercise file, a reference solution and an
+    /// exercise notebook.
+    NewExercise(NewExerciseArgs),
 }
 
 /// Options shared by the grading commands.
@@ -142,9 +155,9 @@ pub struct BatchArgs {
 /// `replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// The exercise.
+    /// The exercise (default: the only authored one, with --exercise-file).
     #[arg(long, short)]
-    pub exercise: String,
+    pub exercise: Option<String>,
     /// The submission.
     pub submission: String,
     /// The replay string from the report.
@@ -161,12 +174,34 @@ pub struct ReplayArgs {
     pub timeline: Option<PathBuf>,
 }
 
+/// `new-exercise`.
+#[derive(Debug, Args)]
+pub struct NewExerciseArgs {
+    /// The exercise's id, in kebab case (`ping-pong`); the file is `ping_pong.rs`.
+    pub name: String,
+    /// Where to write the files (made if missing).
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// Overwrite files that exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// `exercises`.
 #[derive(Debug, Args)]
 pub struct ExercisesArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The exercise a command grades when none is named: the only authored one.
+fn only_authored() -> Result<&'static Exercise, String> {
+    match exercise::authored() {
+        [one] => Ok(one.exercise),
+        [] => Err("give the exercise: --exercise ID (see `threadlab-grader exercises`)".into()),
+        _ => Err("several exercise files were given: name one with --exercise ID".into()),
+    }
 }
 
 pub(crate) fn find_exercise(id: &str) -> Result<&'static Exercise, String> {
@@ -227,6 +262,45 @@ fn print_report(report: &Report, json: bool) {
     }
 }
 
+/// The `threadlab-grader` program: parses the command line, sets up logging, and runs it —
+/// handing it over to a grader built for the authored exercise files if it names any.
+/// Returns the exit status.
+pub fn main() -> i32 {
+    use clap::Parser;
+    let cli = Cli::parse();
+    let filter = if cli.verbose { "threadlab_grader=debug" } else { "threadlab_grader=warn" };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| filter.into()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let files = match authored::files(&cli.exercise_file, &cli.exercise_set) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("threadlab-grader: {error}");
+            return 2;
+        }
+    };
+    if !authored::is_built_for(&files) {
+        let cache = cli.cache.clone().unwrap_or_else(crate::cli::build::default_cache);
+        let error = authored::hand_over(&cache, &files, std::env::args_os().skip(1).collect());
+        eprintln!("threadlab-grader: {error}");
+        return 2;
+    }
+    run(&cli)
+}
+
+/// [`main`] of a grader built with authored exercises (see [`authored`]): registers them,
+/// then runs the command line.
+pub fn main_with(exercises: Vec<exercise::Authored>) -> i32 {
+    if let Err(error) = authored::register(exercises) {
+        eprintln!("threadlab-grader: {error}");
+        return 2;
+    }
+    main()
+}
+
 /// Runs the command line; returns the exit status (0 only for a pass; 2 for usage or grader
 /// errors).
 pub fn run(cli: &Cli) -> i32 {
@@ -272,6 +346,7 @@ fn execute(cli: &Cli) -> Result<i32, String> {
         Command::Check(args) => {
             let exercise = match &args.grading.exercise[..] {
                 [one] => find_exercise(one)?,
+                [] => only_authored()?,
                 _ => return Err("check grades one exercise: give one --exercise".into()),
             };
             let source = solutions::load_for(&args.submission, exercise).map_err(|e| e.to_string())?;
@@ -284,10 +359,13 @@ fn execute(cli: &Cli) -> Result<i32, String> {
             Ok(report.exit_code())
         }
         Command::Replay(args) => {
-            let exercise = find_exercise(&args.exercise)?;
+            let exercise = match &args.exercise {
+                Some(id) => find_exercise(id)?,
+                None => only_authored()?,
+            };
             let source = solutions::load_for(&args.submission, exercise).map_err(|e| e.to_string())?;
             let grading = Grading {
-                exercise: vec![args.exercise.clone()],
+                exercise: vec![exercise.id.to_string()],
                 repeat: None,
                 seed: 0,
                 timeout: args.timeout,
@@ -306,5 +384,19 @@ fn execute(cli: &Cli) -> Result<i32, String> {
         Command::Batch(args) => class_command::batch(cli, args),
         Command::Gradescope(args) => class_command::gradescope(cli, args),
         Command::Merge(args) => class_command::merge(args),
+        Command::NewExercise(args) => {
+            let written =
+                new_exercise::write(&args.name, &args.dir, args.force).map_err(|e| e.to_string())?;
+            for path in &written {
+                println!("wrote {}", path.display());
+            }
+            let file = &written[0];
+            println!(
+                "next: threadlab-grader check --exercise-file {} {}",
+                file.display(),
+                written[1].display()
+            );
+            Ok(0)
+        }
     }
 }

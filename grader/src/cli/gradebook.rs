@@ -103,20 +103,12 @@ impl Entry {
     pub fn replay_command(&self) -> Option<String> {
         (!self.replay.is_empty()).then(|| {
             format!(
-                "threadlab-grader replay -e {} {} --schedule {}",
-                self.exercise,
-                shell_quote(&self.submission),
+                "threadlab-grader replay {} {} --schedule {}",
+                crate::core::exercise::command_line(&self.exercise),
+                crate::core::exercise::shell_word(&self.submission),
                 self.replay
             )
         })
-    }
-}
-
-fn shell_quote(text: &str) -> String {
-    if text.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c)) {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
 

@@ -9,7 +9,12 @@
 //! For classrooms: [`solutions`] (a notebook's solution cell per exercise), [`gradebook`]
 //! (rows written as graded, resumed, merged), [`class_report`] (the class on one HTML page),
 //! [`gradescope`] (results.json), [`class_command`] (`batch`, `gradescope`, `merge`).
+//!
+//! For authors: [`authored`] (exercises written outside the grader: `--exercise-file`,
+//! `--exercise-set`) and [`new_exercise`] (`new-exercise`: a starting file, a solution, a
+//! notebook).
 
+pub mod authored;
 pub mod batch;
 pub mod build;
 pub mod class_command;
@@ -19,10 +24,11 @@ pub mod grade;
 pub mod gradebook;
 pub mod gradescope;
 pub mod load;
+pub mod new_exercise;
 pub mod policy;
 pub mod prepare;
 pub mod runner;
 pub mod sandbox;
 pub mod solutions;
 
-pub use command::{Cli, run};
+pub use command::{Cli, main, main_with, run};

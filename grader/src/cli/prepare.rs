@@ -9,14 +9,29 @@
 //! order threads, and a lost wake-up is a schedule away).
 
 use crate::cli::policy::{Analysis, Edit};
-use crate::core::exercise::Exercise;
+use crate::core::exercise::{self, Exercise};
 
 /// The file name the source is compiled as; rustc's messages and panic locations use it.
 pub const FILE_NAME: &str = "submission.rs";
 
-/// The harness appended to the learner's code for `exercise`.
+/// The harness appended to the learner's code for `exercise`. A built-in exercise's adapter
+/// is the runtime's; an authored one's file is included as the module `__tl_exercise`, whose
+/// `adapter!` builds the subject (the file is trusted: it is not put through the policy).
 pub fn harness(exercise: &Exercise) -> String {
-    let module = exercise.id.replace('-', "_");
+    let ty = exercise.type_name;
+    let (definition, subject) = match exercise::authored_source(exercise) {
+        Some(authored) => (
+            format!(
+                "#[allow(dead_code, unused_imports, unused_macros, clippy::all)]\nmod __tl_exercise {{\n{}\n    pub(crate) fn __tl_subject() -> ::threadlab_grader::Subject {{\n        adapter!(super::{ty})\n    }}\n}}\n",
+                authored.source
+            ),
+            "__tl_exercise::__tl_subject()".to_string(),
+        ),
+        None => (
+            String::new(),
+            format!("::threadlab_grader::core::exercise::{}::adapter!({ty})", exercise.id.replace('-', "_")),
+        ),
+    };
     format!(
         r#"
 // ---- threadlab-grader harness (not part of the submission) ----
@@ -24,11 +39,10 @@ pub fn harness(exercise: &Exercise) -> String {
 mod __tl_std {{
     pub use ::threading::stdlib::*;
 }}
-fn main() {{
-    ::threadlab_grader::core::child::main(::threadlab_grader::core::exercise::{module}::adapter!({ty}))
+{definition}fn main() {{
+    ::threadlab_grader::core::child::main({subject})
 }}
-"#,
-        ty = exercise.type_name
+"#
     )
 }
 

@@ -252,7 +252,8 @@ fn write_failure(
     match submission {
         Some(path) => writeln!(
             f,
-            "  replay: threadlab-grader replay --exercise {exercise} {path} --schedule {}",
+            "  replay: threadlab-grader replay {} {path} --schedule {}",
+            crate::core::exercise::command_line(exercise),
             failure.replay
         ),
         None => writeln!(f, "  replay string: {}", failure.replay),

@@ -6,7 +6,9 @@
 //! function that turns a run's recorded events into a pass or a [`Problem`]), plus an
 //! `adapter!` macro that wraps the learner's type into a [`Subject`](crate::Subject). The
 //! built-in exercises below are written against exactly this API; an author's exercise can
-//! be too, since everything it names is public. Listing it in [`all`] makes it gradable.
+//! be too, since everything it names is public: listed in [`built_in`], or written in a file
+//! of its own outside the grader ([`Authored`], graded with `--exercise-file`; the authors'
+//! guide is `grader/EXERCISES.md`).
 //!
 //! Deadlocks, timeouts, panics and limits are not the exercise's business: the judge
 //! ([`judge`](crate::core::judge)) decides those the same way for every exercise.
@@ -22,6 +24,7 @@ pub mod zero_even_odd;
 pub use self::check::{Fault, Problem, Run};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::OnceLock;
 
 /// One printed item: a word (`first`, `foo`) or a number (`zero-even-odd`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -173,9 +176,9 @@ impl Exercise {
 /// The sizes most exercises test: small, odd and even.
 pub const SMALL_SIZES: &[usize] = &[1, 2, 3, 4, 5, 6, 7, 10];
 
-/// Every exercise, in the lessons' order.
-pub fn all() -> &'static [&'static Exercise] {
-    static ALL: [&Exercise; 6] = [
+/// The exercises built into the grader, in the lessons' order.
+pub fn built_in() -> &'static [&'static Exercise] {
+    static BUILT_IN: [&Exercise; 6] = [
         &print_in_order::EXERCISE,
         &foobar::EXERCISE,
         &zero_even_odd::EXERCISE,
@@ -183,7 +186,74 @@ pub fn all() -> &'static [&'static Exercise] {
         &building_h2o::EXERCISE,
         &dining_philosophers::EXERCISE,
     ];
-    &ALL
+    &BUILT_IN
+}
+
+/// An exercise written outside the grader, in a file of its own, compiled into a grader built
+/// for it (see `cli::authored`): the exercise and the file's text, which the harness of every
+/// submission includes (as a module) to build its [`Subject`](crate::Subject).
+#[derive(Debug, Clone, Copy)]
+pub struct Authored {
+    /// The exercise the file defines (its `EXERCISE`).
+    pub exercise: &'static Exercise,
+    /// The file's path, as given when the grader was built for it.
+    pub path: &'static str,
+    /// The file's text.
+    pub source: &'static str,
+}
+
+static AUTHORED: OnceLock<Vec<Authored>> = OnceLock::new();
+
+/// Makes authored exercises gradable next to the built-in ones. Called once, first thing, by
+/// a grader built for them; returns them back if the catalogue was already fixed (an
+/// exercise was looked up before), or if an id is already taken.
+pub fn register(authored: Vec<Authored>) -> Result<(), Vec<Authored>> {
+    let taken = |a: &Authored| {
+        built_in().iter().any(|e| e.id == a.exercise.id)
+            || authored.iter().filter(|b| b.exercise.id == a.exercise.id).count() > 1
+    };
+    if authored.iter().any(taken) {
+        return Err(authored);
+    }
+    AUTHORED.set(authored)
+}
+
+/// The authored exercises this grader was built with (none for the plain grader).
+pub fn authored() -> &'static [Authored] {
+    AUTHORED.get_or_init(Vec::new)
+}
+
+/// The authored exercise `exercise` is, if it is one (its file's text is then the harness's).
+pub fn authored_source(exercise: &Exercise) -> Option<&'static Authored> {
+    authored().iter().find(|a| std::ptr::eq(a.exercise, exercise))
+}
+
+/// How a command line names the exercise `id`: `--exercise ID`, plus `--exercise-file PATH`
+/// for an authored one (so that a replay command printed by a report works as it is).
+///
+/// ```
+/// assert_eq!(threadlab_grader::exercise::command_line("foobar"), "--exercise foobar");
+/// ```
+pub fn command_line(id: &str) -> String {
+    match authored().iter().find(|a| a.exercise.id == id) {
+        Some(a) => format!("--exercise-file {} --exercise {id}", shell_word(a.path)),
+        None => format!("--exercise {id}"),
+    }
+}
+
+/// `text` as one shell word (quoted only when it needs to be).
+pub fn shell_word(text: &str) -> String {
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c)) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// Every exercise: the built-in ones in the lessons' order, then the authored ones.
+pub fn all() -> &'static [&'static Exercise] {
+    static ALL: OnceLock<Vec<&'static Exercise>> = OnceLock::new();
+    ALL.get_or_init(|| built_in().iter().copied().chain(authored().iter().map(|a| a.exercise)).collect())
 }
 
 /// The exercise with this id or alias.
