@@ -131,6 +131,15 @@ pub fn notebook(names: &Names, file_name: &str, exercise: &str) -> Value {
         ),
         code(format!("threadlab_grader::check!(adapter!({}));", names.type_name), json!({})),
     ];
+    // nbformat 4.5 cells carry an id; these are stable, so a regenerated notebook diffs cleanly.
+    let cells: Vec<Value> = cells
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut cell)| {
+            cell["id"] = json!(format!("{}-{i}", names.stem.replace('_', "-")));
+            cell
+        })
+        .collect();
     json!({
         "cells": cells,
         "metadata": {
