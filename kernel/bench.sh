@@ -16,7 +16,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 source scripts/env.sh
 
-cargo build --release -p threadlab-kernel
+# The same package set as start.sh and test.sh (building the kernel alone resolves features
+# differently and would rebuild most of the tree).
+build_release
 kernel="$CARGO_TARGET_DIR/release/threadlab-kernel"
 
 evcxr_root="$THREADLAB_CACHE/evcxr_jupyter"
