@@ -36,6 +36,7 @@
 //! assert_eq!(*counter.0.lock().unwrap(), ["Lock.acquire", "Lock.release"]);
 //! ```
 
+pub use super::operation::{AtomicOp, AtomicType, Claim, Operation};
 use crate::waiter::{Waiter, Wake};
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
