@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use threadlab_grader::core::events::{EventKind, EventLog};
+use threadlab_grader::core::schedule::Operation;
 use threadlab_grader::core::timeline::fold::{self, Column};
 use threadlab_grader::core::timeline::{self, Lane, Step, StepKind, Timeline, svg, text};
 use threadlab_grader::{CheckOptions, Report, Verdict, check, replay};
@@ -246,7 +247,7 @@ fn a_deadlock_shows_who_waits_for_a_lock_that_another_holds() {
     let mut waits_on_a_lock = 0;
     for span in timeline.blocked.iter().filter(|b| b.until.is_none()) {
         let step = &timeline.steps[span.from];
-        if step.label != "Lock.acquire" {
+        if step.kind != StepKind::Op(Operation::LockAcquire) {
             continue;
         }
         waits_on_a_lock += 1;
@@ -303,7 +304,7 @@ fn every_name_is_escaped_and_the_svg_stays_well_formed() {
             Lane { name: "main".into(), harness: true },
         ],
         steps: vec![
-            step(0, hostile, StepKind::Op),
+            step(0, hostile, StepKind::Op(Operation::LockAcquire)),
             step(1, "print \"<\"", StepKind::WrongPrint { why: hostile.into() }),
         ],
         blocked: vec![timeline::Blocked {
@@ -338,10 +339,10 @@ fn every_name_is_escaped_and_the_svg_stays_well_formed() {
 fn long_runs_fold_around_the_focus_and_every_step_is_accounted_for() {
     let op = |lane| Step {
         lane,
-        label: "Lock.acquire".into(),
+        label: Operation::LockAcquire.to_string(),
         object: None,
         detail: None,
-        kind: StepKind::Op,
+        kind: StepKind::Op(Operation::LockAcquire),
         preempted_to: None,
     };
     let mut steps: Vec<Step> = (0..500).map(|i| op(i % 2)).collect();
