@@ -3,6 +3,7 @@
 //! and the judge say — the SVG is well-formed XML, and a replay draws the same picture again.
 
 use std::collections::BTreeSet;
+use threading::schedule::Claim;
 use threadlab_grader::core::events::{EventKind, EventLog};
 use threadlab_grader::core::schedule::Operation;
 use threadlab_grader::core::timeline::fold::{self, Column};
@@ -174,7 +175,10 @@ fn blocked_spans_are_where_the_log_blocks_and_resumes() {
         let waits_in = timeline.steps[..=span.from]
             .iter()
             .rev()
-            .find(|s| s.lane == span.lane && !s.label.ends_with(".release"))
+            .find(|s| {
+                s.lane == span.lane
+                    && !matches!(s.kind, StepKind::Op(op) if op.claim() == Some(Claim::Release))
+            })
             .unwrap();
         assert!(span.on.starts_with(&waits_in.label), "{} blocked in {}", span.on, waits_in.label);
         if let Some(until) = span.until {
