@@ -3,7 +3,9 @@
 //! and the judge say — the SVG is well-formed XML, and a replay draws the same picture again.
 
 use std::collections::BTreeSet;
+use threading::schedule::Claim;
 use threadlab_grader::core::events::{EventKind, EventLog};
+use threadlab_grader::core::schedule::Operation;
 use threadlab_grader::core::timeline::fold::{self, Column};
 use threadlab_grader::core::timeline::{self, Lane, Step, StepKind, Timeline, svg, text};
 use threadlab_grader::{CheckOptions, Report, Verdict, check, replay};
@@ -173,7 +175,10 @@ fn blocked_spans_are_where_the_log_blocks_and_resumes() {
         let waits_in = timeline.steps[..=span.from]
             .iter()
             .rev()
-            .find(|s| s.lane == span.lane && !s.label.ends_with(".release"))
+            .find(|s| {
+                s.lane == span.lane
+                    && !matches!(s.kind, StepKind::Op(op) if op.claim() == Some(Claim::Release))
+            })
             .unwrap();
         assert!(span.on.starts_with(&waits_in.label), "{} blocked in {}", span.on, waits_in.label);
         if let Some(until) = span.until {
@@ -246,7 +251,7 @@ fn a_deadlock_shows_who_waits_for_a_lock_that_another_holds() {
     let mut waits_on_a_lock = 0;
     for span in timeline.blocked.iter().filter(|b| b.until.is_none()) {
         let step = &timeline.steps[span.from];
-        if step.label != "Lock.acquire" {
+        if step.kind != StepKind::Op(Operation::LockAcquire) {
             continue;
         }
         waits_on_a_lock += 1;
@@ -303,7 +308,7 @@ fn every_name_is_escaped_and_the_svg_stays_well_formed() {
             Lane { name: "main".into(), harness: true },
         ],
         steps: vec![
-            step(0, hostile, StepKind::Op),
+            step(0, hostile, StepKind::Op(Operation::LockAcquire)),
             step(1, "print \"<\"", StepKind::WrongPrint { why: hostile.into() }),
         ],
         blocked: vec![timeline::Blocked {
@@ -338,10 +343,10 @@ fn every_name_is_escaped_and_the_svg_stays_well_formed() {
 fn long_runs_fold_around_the_focus_and_every_step_is_accounted_for() {
     let op = |lane| Step {
         lane,
-        label: "Lock.acquire".into(),
+        label: Operation::LockAcquire.to_string(),
         object: None,
         detail: None,
-        kind: StepKind::Op,
+        kind: StepKind::Op(Operation::LockAcquire),
         preempted_to: None,
     };
     let mut steps: Vec<Step> = (0..500).map(|i| op(i % 2)).collect();

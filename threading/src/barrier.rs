@@ -3,7 +3,7 @@
 use crate::error::{BrokenBarrierError, ValueError};
 use crate::raw_lock::deadline_after;
 use crate::registry::Blocked;
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::sys;
 use crate::waiter::{self, WaitList, Wake};
 use std::fmt;
@@ -148,7 +148,7 @@ impl Barrier {
     }
 
     fn wait_until(&self, deadline: Option<Instant>) -> Result<usize, BrokenBarrierError> {
-        schedule::point(|| schedule::Point::new("Barrier.wait", self.site));
+        schedule::point(|| schedule::Point::new(Operation::BarrierWait, self.site));
         let mut state = self.state.lock();
         // Python's _enter: wait for a previous cycle to drain or a reset to finish.
         while matches!(state.phase, Phase::Draining | Phase::Resetting) {
@@ -233,7 +233,7 @@ impl Barrier {
             state,
             |s| &mut s.waiters,
             deadline,
-            Blocked::new("Barrier.wait", self.site),
+            Blocked::new(Operation::BarrierWait, self.site),
         )
     }
 
@@ -251,7 +251,7 @@ impl Barrier {
     /// assert!(!b.broken());
     /// ```
     pub fn reset(&self) {
-        schedule::point(|| schedule::Point::new("Barrier.reset", self.site));
+        schedule::point(|| schedule::Point::new(Operation::BarrierReset, self.site));
         let mut state = self.state.lock();
         if state.count > 0 {
             state.phase = match state.phase {
@@ -275,7 +275,7 @@ impl Barrier {
     /// assert!(b.wait().is_err());
     /// ```
     pub fn abort(&self) {
-        schedule::point(|| schedule::Point::new("Barrier.abort", self.site));
+        schedule::point(|| schedule::Point::new(Operation::BarrierAbort, self.site));
         Self::break_locked(&mut self.state.lock());
     }
 

@@ -7,7 +7,7 @@ use crate::lock::Lock;
 use crate::raw_lock::deadline_after;
 use crate::registry::{self, Blocked};
 use crate::rlock::RLock;
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::sys;
 use crate::waiter::{self, WaitList, Wake};
 use std::cell::UnsafeCell;
@@ -428,18 +428,18 @@ impl<T> Condition<T> {
     }
 
     fn wake(&self, n: usize) {
-        schedule::point(|| schedule::Point::new("Condition.notify", self.site));
+        schedule::point(|| schedule::Point::new(Operation::ConditionNotify, self.site));
         self.waiters.lock().notify(n);
     }
 
     /// Python's `Condition.wait`: enqueue (still holding the lock, so no notify is missed),
     /// release, park, re-acquire. `held` tracks whether the lock is held, for the guard.
     fn wait_until(&self, deadline: Option<Instant>, held: &mut bool) -> bool {
-        schedule::point(|| schedule::Point::new("Condition.wait", self.site));
+        schedule::point(|| schedule::Point::new(Operation::ConditionWait, self.site));
         let waiter = self.waiters.lock().push_current();
         *held = false;
         let saved = self.release_save();
-        let wake = waiter::park(&waiter, deadline, Blocked::new("Condition.wait", self.site));
+        let wake = waiter::park(&waiter, deadline, Blocked::new(Operation::ConditionWait, self.site));
         let notified = match wake {
             Wake::Notified => true,
             Wake::TimedOut => !self.waiters.lock().remove(&waiter),

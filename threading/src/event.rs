@@ -2,7 +2,7 @@
 
 use crate::raw_lock::deadline_after;
 use crate::registry::Blocked;
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::sys::{self, AtomicBool, Ordering};
 use crate::waiter::{self, WaitList, Wake};
 use std::fmt;
@@ -90,7 +90,7 @@ impl Event {
     /// assert!(e.wait());
     /// ```
     pub fn set(&self) {
-        schedule::point_named("Event.set", self.site, self.name.as_deref());
+        schedule::point_named(Operation::EventSet, self.site, self.name.as_deref());
         let mut waiters = self.waiters.lock();
         self.flag.store(true, Ordering::Release);
         waiters.notify_all();
@@ -105,7 +105,7 @@ impl Event {
     /// assert!(!e.is_set());
     /// ```
     pub fn clear(&self) {
-        schedule::point_named("Event.clear", self.site, self.name.as_deref());
+        schedule::point_named(Operation::EventClear, self.site, self.name.as_deref());
         let _waiters = self.waiters.lock();
         self.flag.store(false, Ordering::Release);
     }
@@ -133,7 +133,7 @@ impl Event {
     }
 
     fn wait_until(&self, deadline: Option<Instant>) -> bool {
-        schedule::point_named("Event.wait", self.site, self.name.as_deref());
+        schedule::point_named(Operation::EventWait, self.site, self.name.as_deref());
         if self.is_set() {
             return true;
         }
@@ -141,7 +141,7 @@ impl Event {
         if self.flag.load(Ordering::Acquire) {
             return true;
         }
-        let blocked = Blocked::new("Event.wait", self.site).named(self.name.clone());
+        let blocked = Blocked::new(Operation::EventWait, self.site).named(self.name.clone());
         let (waiters, wake) = waiter::wait_in(&self.waiters, waiters, |w| w, deadline, blocked);
         match wake {
             // Woken by `set`: true even if a `clear` followed at once, as in CPython.

@@ -3,7 +3,7 @@
 use crate::error::ValueError;
 use crate::raw_lock::deadline_after;
 use crate::registry::Blocked;
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::sys;
 use crate::waiter::{self, WaitList, Wake};
 use std::fmt;
@@ -21,19 +21,26 @@ struct Counter {
     state: sys::Mutex<State>,
     site: &'static Location<'static>,
     name: Option<Arc<str>>,
-    class: &'static str,
+    /// `Semaphore.acquire` or `BoundedSemaphore.acquire`, and the release.
+    acquire_op: Operation,
+    release_op: Operation,
 }
 
 impl Counter {
-    fn new(value: usize, site: &'static Location<'static>, class: &'static str) -> Self {
-        Counter { state: sys::Mutex::new(State { value, waiters: WaitList::new() }), site, name: None, class }
+    fn new(
+        value: usize,
+        site: &'static Location<'static>,
+        (acquire_op, release_op): (Operation, Operation),
+    ) -> Self {
+        let state = sys::Mutex::new(State { value, waiters: WaitList::new() });
+        Counter { state, site, name: None, acquire_op, release_op }
     }
 
     fn acquire(&self, deadline: Option<Instant>) -> bool {
-        schedule::point_named(self.op("acquire"), self.site, self.name.as_deref());
+        schedule::point_named(self.acquire_op, self.site, self.name.as_deref());
         let mut state = self.state.lock();
         while state.value == 0 {
-            let blocked = Blocked::new(self.op("acquire"), self.site).named(self.name.clone());
+            let blocked = Blocked::new(self.acquire_op, self.site).named(self.name.clone());
             let (next, wake) = waiter::wait_in(&self.state, state, |s| &mut s.waiters, deadline, blocked);
             state = next;
             match wake {
@@ -51,7 +58,7 @@ impl Counter {
     }
 
     fn try_acquire(&self) -> bool {
-        schedule::point_named(self.op("acquire"), self.site, self.name.as_deref());
+        schedule::point_named(self.acquire_op, self.site, self.name.as_deref());
         let mut state = self.state.lock();
         if state.value == 0 {
             return false;
@@ -64,7 +71,7 @@ impl Counter {
         if n == 0 {
             return Err(ValueError::new("n must be one or more"));
         }
-        schedule::point_named(self.op("release"), self.site, self.name.as_deref());
+        schedule::point_named(self.release_op, self.site, self.name.as_deref());
         let mut state = self.state.lock();
         if bound.is_some_and(|bound| state.value + n > bound) {
             return Err(ValueError::new("Semaphore released too many times"));
@@ -76,15 +83,6 @@ impl Counter {
 
     fn value(&self) -> usize {
         self.state.lock().value
-    }
-
-    fn op(&self, method: &'static str) -> &'static str {
-        match (self.class, method) {
-            ("Semaphore", "acquire") => "Semaphore.acquire",
-            ("Semaphore", _) => "Semaphore.release",
-            (_, "acquire") => "BoundedSemaphore.acquire",
-            _ => "BoundedSemaphore.release",
-        }
     }
 }
 
@@ -244,7 +242,13 @@ impl Semaphore {
     /// ```
     #[track_caller]
     pub fn new(value: usize) -> Semaphore {
-        Semaphore { counter: Counter::new(value, Location::caller(), "Semaphore") }
+        Semaphore {
+            counter: Counter::new(
+                value,
+                Location::caller(),
+                (Operation::SemaphoreAcquire, Operation::SemaphoreRelease),
+            ),
+        }
     }
 
     /// Gives back one permit, waking a waiter.
@@ -312,7 +316,11 @@ impl BoundedSemaphore {
     #[track_caller]
     pub fn new(value: usize) -> BoundedSemaphore {
         BoundedSemaphore {
-            counter: Counter::new(value, Location::caller(), "BoundedSemaphore"),
+            counter: Counter::new(
+                value,
+                Location::caller(),
+                (Operation::BoundedSemaphoreAcquire, Operation::BoundedSemaphoreRelease),
+            ),
             initial: value,
         }
     }

@@ -1,7 +1,7 @@
 //! Python's `time.sleep`, as a synchronisation point.
 
 use crate::registry::{self, Blocked};
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::waiter::{Waiter, Wake};
 use std::panic::Location;
 use std::time::{Duration, Instant};
@@ -22,7 +22,10 @@ use std::time::{Duration, Instant};
 pub fn sleep(duration: Duration) {
     let site = Location::caller();
     if let Some(scheduler) = schedule::installed() {
-        scheduler.point(&schedule::Point { duration: Some(duration), ..schedule::Point::new("sleep", site) });
+        scheduler.point(&schedule::Point {
+            duration: Some(duration),
+            ..schedule::Point::new(Operation::Sleep, site)
+        });
         scheduler.sleep(duration);
         return;
     }
@@ -39,7 +42,7 @@ fn sleep_interruptibly(duration: Duration, site: &'static Location<'static>) {
     let waiter = Waiter::for_current();
     let me = registry::current();
     crate::interrupt::check(&me);
-    let _scope = registry::BlockedScope::enter(&me, Blocked::new("sleep", site));
+    let _scope = registry::BlockedScope::enter(&me, Blocked::new(Operation::Sleep, site));
     if waiter.park_os(deadline) == Wake::Interrupted {
         drop(_scope);
         crate::interrupt::raise();

@@ -3,7 +3,7 @@
 use crate::error::RuntimeError;
 use crate::excepthook;
 use crate::registry::{self, Blocked, STARTED, STOPPED, ThreadInner, ThreadKind};
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::sys;
 use crate::waiter::{self, WaitList, Wake};
 use std::fmt;
@@ -163,7 +163,7 @@ impl Thread {
         excepthook::install_capture();
         let scheduler = schedule::installed();
         if let Some(scheduler) = &scheduler {
-            scheduler.point(&schedule::Point::new("Thread.start", Location::caller()));
+            scheduler.point(&schedule::Point::new(Operation::ThreadStart, Location::caller()));
             scheduler.thread_created(self);
         }
         registry::register_alive(&self.inner);
@@ -232,7 +232,7 @@ impl Thread {
             return Err(RuntimeError::new("cannot join current thread"));
         }
         let name = Some(self.inner.name());
-        schedule::point_named("Thread.join", site, name.as_deref());
+        schedule::point_named(Operation::ThreadJoin, site, name.as_deref());
         let Some(life) = self.inner.lifecycle.get() else {
             return self.join_foreign(deadline, site);
         };
@@ -247,7 +247,7 @@ impl Thread {
                 }
                 return Ok(true);
             }
-            let blocked = Blocked::new("Thread.join", site).named(name.clone());
+            let blocked = Blocked::new(Operation::ThreadJoin, site).named(name.clone());
             let (next, wake) = waiter::wait_in(&life.done, state, |s| &mut s.joiners, deadline, blocked);
             state = next;
             match wake {
@@ -273,7 +273,7 @@ impl Thread {
         let me = registry::current();
         let _scope = registry::BlockedScope::enter(
             &me,
-            Blocked::new("Thread.join", site).named(Some(self.inner.name())),
+            Blocked::new(Operation::ThreadJoin, site).named(Some(self.inner.name())),
         );
         while self.inner.is_alive() {
             crate::interrupt::check(&me);
@@ -394,7 +394,7 @@ fn bootstrap(inner: Arc<ThreadInner>) {
     inner.state.store(STOPPED, Ordering::Release);
     registry::unregister(&inner);
     if let Some(scheduler) = &scheduler {
-        scheduler.point(&schedule::Point::new("Thread.exit", life.site));
+        scheduler.point(&schedule::Point::new(Operation::ThreadExit, life.site));
     }
     // Joiners learn of the stop only now, after the last point a scheduler can yield at: a
     // joiner that saw it earlier would wait for the OS thread while holding the only turn,

@@ -12,7 +12,7 @@
 //! of its own. No preemptions are marked (the OS switched threads as it pleased) and nothing is
 //! "wrong": a trace shows a run, the grader's timelines judge one.
 
-use crate::schedule::{self, Point, Scheduler};
+use crate::schedule::{self, Operation, Point, Scheduler};
 use crate::timeline::{Lane, Step, StepKind, Timeline};
 use crate::{Thread, Waiter, Wake};
 use std::collections::HashMap;
@@ -161,20 +161,19 @@ fn object(point: &Point<'_>) -> Option<String> {
     if let Some(name) = point.name {
         return Some(name.to_string());
     }
-    let kind = point.operation.split('.').next().unwrap_or(point.operation);
-    Some(format!("{kind}@{}", point.site.line()))
+    Some(format!("{}@{}", point.operation.primitive(), point.site.line()))
 }
 
 impl Scheduler for Recorder {
     fn point(&self, point: &Point<'_>) {
-        if point.operation == "Thread.exit" {
+        if point.operation == Operation::ThreadExit {
             return; // the thread's `end` says it
         }
         let mut log = self.log();
         let lane = log.lane();
         // `Thread.start`'s site is this crate's: `thread_created` names the new thread instead.
-        let object = if point.operation == "Thread.start" { None } else { object(point) };
-        log.step(lane, point.operation.to_string(), object, StepKind::Op);
+        let object = if point.operation == Operation::ThreadStart { None } else { object(point) };
+        log.step(lane, point.operation.to_string(), object, StepKind::Op(point.operation));
     }
 
     fn park(&self, waiter: &Waiter, deadline: Option<Instant>) -> Wake {
@@ -214,7 +213,7 @@ impl Scheduler for Recorder {
         let mut log = self.log();
         let lane = log.lane();
         if let Some(last) = log.last[lane]
-            && log.timeline.steps[last].label == "Thread.start"
+            && log.timeline.steps[last].kind == StepKind::Op(Operation::ThreadStart)
         {
             log.timeline.steps[last].object = Some(thread.name());
         }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use threading::schedule::Operation;
 use threading::{Condition, Lock, RLock, Thread};
 
 fn spawn(f: impl FnOnce() + Send + 'static) -> Thread {
@@ -20,7 +21,7 @@ fn until_waiting(threads: &[Thread]) {
     while threading::blocked_threads()
         .iter()
         .filter(|t| idents.contains(&t.ident))
-        .filter(|t| t.blocked.as_ref().is_some_and(|b| b.blocked.operation == "Condition.wait"))
+        .filter(|t| t.blocked.as_ref().is_some_and(|b| b.blocked.operation == Operation::ConditionWait))
         .count()
         < threads.len()
     {

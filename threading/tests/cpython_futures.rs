@@ -19,6 +19,7 @@ use std::time::Duration;
 use threading::futures::{
     self, ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, Future, FutureError, ThreadPoolExecutor,
 };
+use threading::schedule::Operation;
 use threading::{Event, Semaphore, Thread};
 
 /// Long enough never to expire in a passing run: a hang guard.
@@ -767,7 +768,8 @@ mod thread_pool_executor_tests {
     fn wait_until_idle(name: &str) {
         let start = std::time::Instant::now();
         while !threading::blocked_threads().iter().any(|t| {
-            t.name == name && t.blocked.as_ref().is_some_and(|b| b.blocked.operation == "SimpleQueue.get")
+            t.name == name
+                && t.blocked.as_ref().is_some_and(|b| b.blocked.operation == Operation::SimpleQueueGet)
         }) {
             assert!(start.elapsed() < LONG, "{name} never went idle");
             std::thread::sleep(Duration::from_millis(1));

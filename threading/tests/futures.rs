@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 use threading::futures::{
     self, ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, FutureError, ThreadPoolExecutor,
 };
+use threading::schedule::Operation;
 use threading::{Event, KeyboardInterrupt, Thread};
 
 /// Waits until a thread whose name satisfies `name` is blocked in `operation`.
-fn wait_until_blocked(name: impl Fn(&str) -> bool, operation: &str) {
+fn wait_until_blocked(name: impl Fn(&str) -> bool, operation: Operation) {
     let start = Instant::now();
     loop {
         let blocked = threading::blocked_threads()
@@ -128,7 +129,7 @@ fn map_dropped_while_iterating_cancels_the_items_not_started() {
         )
         .unwrap();
     assert_eq!(results.next(), Some(0));
-    wait_until_blocked(|n| n == "map-drop_0", "Event.wait");
+    wait_until_blocked(|n| n == "map-drop_0", Operation::EventWait);
     drop(results); // item 1 is running; 2..10 wait in the queue and are cancelled
     hold.set();
     executor.shutdown(true, false);
@@ -146,7 +147,7 @@ fn cancel_only_works_on_pending_futures() {
         })
         .unwrap();
     let pending = executor.submit(|| 1).unwrap();
-    wait_until_blocked(|n| n == "cancel_0", "Event.wait");
+    wait_until_blocked(|n| n == "cancel_0", Operation::EventWait);
     assert!(running.running());
     assert!(!running.cancel(), "a running task cannot be cancelled");
     assert!(pending.cancel());
@@ -171,7 +172,7 @@ fn shutdown_with_cancel_futures_cancels_everything_queued() {
         })
         .unwrap();
     let queued: Vec<_> = (0..10).map(|i| executor.submit(move || i).unwrap()).collect();
-    wait_until_blocked(|n| n == "cancel-futures_0", "Event.wait");
+    wait_until_blocked(|n| n == "cancel-futures_0", Operation::EventWait);
     executor.shutdown(false, true);
     assert!(queued.iter().all(|f| f.cancelled()));
     hold.set();
@@ -254,7 +255,7 @@ fn worker_names(executor: &ThreadPoolExecutor, prefix: &str, tasks: usize, runni
         .iter()
         .filter(|t| {
             t.name.starts_with(prefix)
-                && t.blocked.as_ref().is_some_and(|b| b.blocked.operation == "Event.wait")
+                && t.blocked.as_ref().is_some_and(|b| b.blocked.operation == Operation::EventWait)
         })
         .count()
         < running
@@ -302,7 +303,7 @@ fn workers_start_lazily_and_idle_ones_are_reused() {
     for i in 0..15 {
         assert_eq!(executor.submit(move || i).unwrap().result(), Ok(&i));
         // Once the worker waits for work again it is idle, and the next task reuses it.
-        wait_until_blocked(|n| n == "lazy_0", "SimpleQueue.get");
+        wait_until_blocked(|n| n == "lazy_0", Operation::SimpleQueueGet);
     }
     assert_eq!(alive(), 1);
     let names = worker_names(&executor, "lazy_", 8, 5);
@@ -509,7 +510,7 @@ fn wait_all_completed_and_wait_timeout() {
         }
     });
     waiter.start().unwrap();
-    wait_until_blocked(|n| n == waiter.name(), "futures.wait");
+    wait_until_blocked(|n| n == waiter.name(), Operation::FuturesWait);
     hold.set();
     waiter.join().unwrap();
 }
@@ -533,7 +534,7 @@ fn a_cancelled_future_counts_as_completed() {
         }
     });
     waiter.start().unwrap();
-    wait_until_blocked(|n| n == "cancel-waiter", "futures.wait");
+    wait_until_blocked(|n| n == "cancel-waiter", Operation::FuturesWait);
     assert!(queued.cancel());
     waiter.join().unwrap();
     hold.set();
@@ -631,7 +632,7 @@ fn reprs_show_the_state_like_python() {
         })
         .unwrap();
     let pending = executor.submit(|| 3_i32).unwrap();
-    wait_until_blocked(|n| n == "repr_0", "Event.wait");
+    wait_until_blocked(|n| n == "repr_0", Operation::EventWait);
     let repr = pending.to_string();
     assert!(repr.starts_with("<Future at 0x") && repr.ends_with(" state=pending>"), "{repr}");
     assert!(running.to_string().ends_with(" state=running>"));
@@ -672,7 +673,7 @@ fn many_tasks_on_a_small_pool() {
 
 /// Runs `body` on a thread named `name`, interrupts it once it is blocked in `operation`, and
 /// returns whether it unwound with `KeyboardInterrupt`.
-fn interrupted_while_blocked(name: &str, operation: &str, body: impl FnOnce() + Send + 'static) -> bool {
+fn interrupted_while_blocked(name: &str, operation: Operation, body: impl FnOnce() + Send + 'static) -> bool {
     let outcome = Arc::new(Mutex::new(None));
     let t = Thread::builder().name(name).target({
         let outcome = outcome.clone();
@@ -700,17 +701,21 @@ fn waits_on_futures_unwind_on_interrupt() {
         })
         .unwrap();
     let f = stuck.clone();
-    assert!(interrupted_while_blocked("interrupted-result", "Future.result", move || {
+    assert!(interrupted_while_blocked("interrupted-result", Operation::FutureResult, move || {
         let _ = f.result();
     }));
     let f = stuck.clone();
-    assert!(interrupted_while_blocked("interrupted-wait", "futures.wait", move || {
+    assert!(interrupted_while_blocked("interrupted-wait", Operation::FuturesWait, move || {
         let _ = futures::wait([&f], ALL_COMPLETED);
     }));
     let f = stuck.clone();
-    assert!(interrupted_while_blocked("interrupted-as-completed", "futures.as_completed", move || {
-        let _ = futures::as_completed([&f]).count();
-    }));
+    assert!(interrupted_while_blocked(
+        "interrupted-as-completed",
+        Operation::FuturesAsCompleted,
+        move || {
+            let _ = futures::as_completed([&f]).count();
+        }
+    ));
     hold.set();
     assert_eq!(stuck.result(), Ok(&true), "the future still works after the interrupted waits");
 }
@@ -733,7 +738,7 @@ fn report_shows_where_the_awaited_task_was_submitted() {
         }
     });
     waiter.start().unwrap();
-    wait_until_blocked(|n| n == "result-waiter", "Future.result");
+    wait_until_blocked(|n| n == "result-waiter", Operation::FutureResult);
     let report = threading::report();
     let expected = format!("result-waiter: blocked in Future.result (created at {}:{line}:", file!());
     assert!(report.contains(&expected), "{report}");
@@ -808,12 +813,23 @@ mod scheduling {
 
     struct Recorder {
         thread: u64,
-        operations: Mutex<Vec<&'static str>>,
+        operations: Mutex<Vec<Operation>>,
+    }
+
+    fn is_future(operation: Operation) -> bool {
+        matches!(
+            operation,
+            Operation::FutureResult
+                | Operation::FutureException
+                | Operation::FutureCancel
+                | Operation::FutureSetResult
+                | Operation::FutureSetException
+        )
     }
 
     impl Scheduler for Recorder {
         fn point(&self, point: &Point<'_>) {
-            if threading::get_ident() == self.thread && point.operation.starts_with("Future.") {
+            if threading::get_ident() == self.thread && is_future(point.operation) {
                 self.operations.lock().unwrap().push(point.operation);
             }
         }
@@ -832,7 +848,7 @@ mod scheduling {
         drop(guard);
         assert_eq!(
             *recorder.operations.lock().unwrap(),
-            ["Future.result", "Future.exception", "Future.cancel"]
+            [Operation::FutureResult, Operation::FutureException, Operation::FutureCancel]
         );
     }
 }

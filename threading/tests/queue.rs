@@ -8,10 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use threading::queue::{Empty, GetError, LifoQueue, PriorityQueue, PutError, Queue, ShutDown, SimpleQueue};
+use threading::schedule::Operation;
 use threading::{KeyboardInterrupt, Thread};
 
 /// Waits (without a time limit on success) until `name` is blocked in `operation`.
-fn wait_until_blocked(name: &str, operation: &str) {
+fn wait_until_blocked(name: &str, operation: Operation) {
     let start = Instant::now();
     loop {
         let blocked = threading::blocked_threads()
@@ -108,7 +109,7 @@ fn blocking_get_waits_for_a_put() {
         let q = q.clone();
         spawn("blocking-getter", move || assert_eq!(q.get(), Ok("hello")))
     };
-    wait_until_blocked("blocking-getter", "Queue.get");
+    wait_until_blocked("blocking-getter", Operation::QueueGet);
     q.put("hello").unwrap();
     getter.join().unwrap();
 }
@@ -121,7 +122,7 @@ fn blocking_put_waits_for_a_free_slot() {
         let q = q.clone();
         spawn("blocking-putter", move || q.put(2).unwrap())
     };
-    wait_until_blocked("blocking-putter", "Queue.put");
+    wait_until_blocked("blocking-putter", Operation::QueuePut);
     assert_eq!(q.qsize(), 1);
     assert_eq!(q.get(), Ok(1));
     putter.join().unwrap();
@@ -135,7 +136,7 @@ fn timed_get_returns_an_item_put_while_it_waits() {
         let q = q.clone();
         spawn("timed-getter", move || assert_eq!(q.get_timeout(Duration::from_secs(60)), Ok(5)))
     };
-    wait_until_blocked("timed-getter", "Queue.get");
+    wait_until_blocked("timed-getter", Operation::QueueGet);
     q.put(5).unwrap();
     getter.join().unwrap();
 }
@@ -154,7 +155,7 @@ fn join_waits_until_every_task_is_done() {
             joined.store(1, Ordering::SeqCst);
         })
     };
-    wait_until_blocked("queue-joiner", "Queue.join");
+    wait_until_blocked("queue-joiner", Operation::QueueJoin);
     for _ in 0..3 {
         q.get().unwrap();
     }
@@ -233,8 +234,8 @@ fn shutdown_wakes_blocked_getters_and_putters() {
         let q = full.clone();
         spawn("shutdown-putter", move || assert_eq!(q.put(1), Err(ShutDown(1))))
     };
-    wait_until_blocked("shutdown-getter", "Queue.get");
-    wait_until_blocked("shutdown-putter", "Queue.put");
+    wait_until_blocked("shutdown-getter", Operation::QueueGet);
+    wait_until_blocked("shutdown-putter", Operation::QueuePut);
     empty.shutdown(false);
     full.shutdown(false);
     getter.join().unwrap();
@@ -252,7 +253,7 @@ fn immediate_shutdown_drops_items_and_releases_join() {
         let q = q.clone();
         spawn("immediate-joiner", move || q.join())
     };
-    wait_until_blocked("immediate-joiner", "Queue.join");
+    wait_until_blocked("immediate-joiner", Operation::QueueJoin);
     q.shutdown(true);
     assert_eq!(q.qsize(), 0);
     assert_eq!(q.unfinished_tasks(), 1);
@@ -352,7 +353,7 @@ fn bounded_producer_consumer_keeps_order() {
 
 /// Runs `body` on a thread named `name`, interrupts it once it is blocked in `operation`, and
 /// returns whether it unwound with `KeyboardInterrupt`.
-fn interrupted_while_blocked(name: &str, operation: &str, body: impl FnOnce() + Send + 'static) -> bool {
+fn interrupted_while_blocked(name: &str, operation: Operation, body: impl FnOnce() + Send + 'static) -> bool {
     let outcome = Arc::new(Mutex::new(None));
     let t = {
         let outcome = outcome.clone();
@@ -372,24 +373,24 @@ fn interrupted_while_blocked(name: &str, operation: &str, body: impl FnOnce() + 
 fn blocked_get_put_and_join_unwind_on_interrupt_and_leave_the_queue_usable() {
     let q = Arc::new(Queue::<i32>::new(1));
     let getter_q = q.clone();
-    assert!(interrupted_while_blocked("interrupted-get", "Queue.get", move || {
+    assert!(interrupted_while_blocked("interrupted-get", Operation::QueueGet, move || {
         let _ = getter_q.get();
     }));
     q.put(1).unwrap();
     let putter_q = q.clone();
-    assert!(interrupted_while_blocked("interrupted-put", "Queue.put", move || {
+    assert!(interrupted_while_blocked("interrupted-put", Operation::QueuePut, move || {
         let _ = putter_q.put(2);
     }));
     assert_eq!(q.qsize(), 1, "the interrupted put added nothing");
     let joiner_q = q.clone();
-    assert!(interrupted_while_blocked("interrupted-join", "Queue.join", move || joiner_q.join()));
+    assert!(interrupted_while_blocked("interrupted-join", Operation::QueueJoin, move || joiner_q.join()));
     // The interrupted waiters left no stale entry behind: a new getter is woken by the next put.
     assert_eq!(q.get(), Ok(1));
     let getter = {
         let q = q.clone();
         spawn("after-interrupt-getter", move || assert_eq!(q.get(), Ok(3)))
     };
-    wait_until_blocked("after-interrupt-getter", "Queue.get");
+    wait_until_blocked("after-interrupt-getter", Operation::QueueGet);
     q.put(3).unwrap();
     getter.join().unwrap();
 }
@@ -398,7 +399,7 @@ fn blocked_get_put_and_join_unwind_on_interrupt_and_leave_the_queue_usable() {
 fn simple_queue_get_is_interruptible() {
     let q = Arc::new(SimpleQueue::<i32>::new());
     let getter_q = q.clone();
-    assert!(interrupted_while_blocked("interrupted-simple-get", "SimpleQueue.get", move || {
+    assert!(interrupted_while_blocked("interrupted-simple-get", Operation::SimpleQueueGet, move || {
         let _ = getter_q.get();
     }));
     q.put(1);
@@ -419,7 +420,7 @@ fn simple_queue_basics() {
         let q = q.clone();
         spawn("simple-getter", move || assert_eq!(q.get(), Ok(42)))
     };
-    wait_until_blocked("simple-getter", "SimpleQueue.get");
+    wait_until_blocked("simple-getter", Operation::SimpleQueueGet);
     q.put(42);
     getter.join().unwrap();
     assert_eq!(Empty.to_string(), "Empty");
@@ -435,7 +436,7 @@ fn report_names_the_queue_and_where_it_was_created() {
             let _ = q.get();
         })
     };
-    wait_until_blocked("report-getter", "Queue.get");
+    wait_until_blocked("report-getter", Operation::QueueGet);
     let report = threading::report();
     let expected = format!("report-getter: blocked in Queue.get on jobs (created at {}:{line}:", file!());
     assert!(report.contains(&expected), "{report}");
@@ -460,12 +461,21 @@ mod scheduling {
     /// Records the operations the test's own thread goes through.
     struct Recorder {
         thread: u64,
-        operations: Mutex<Vec<&'static str>>,
+        operations: Mutex<Vec<Operation>>,
     }
 
     impl Scheduler for Recorder {
         fn point(&self, point: &Point<'_>) {
-            if threading::get_ident() == self.thread && point.operation.starts_with("Queue.") {
+            if threading::get_ident() == self.thread
+                && matches!(
+                    point.operation,
+                    Operation::QueuePut
+                        | Operation::QueueGet
+                        | Operation::QueueTaskDone
+                        | Operation::QueueJoin
+                        | Operation::QueueShutdown
+                )
+            {
                 self.operations.lock().unwrap().push(point.operation);
             }
         }
@@ -484,7 +494,7 @@ mod scheduling {
         drop(guard);
         assert_eq!(
             *recorder.operations.lock().unwrap(),
-            ["Queue.put", "Queue.get", "Queue.task_done", "Queue.join"]
+            [Operation::QueuePut, Operation::QueueGet, Operation::QueueTaskDone, Operation::QueueJoin]
         );
     }
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use threading::schedule::Operation;
 use threading::{Lock, Thread};
 
 #[test]
@@ -42,7 +43,7 @@ fn a_deadlock_is_explained_by_the_report() {
     let states = threading::blocked_threads();
     let kant = states.iter().find(|s| s.name == "Kant").unwrap();
     assert!(kant.daemon);
-    assert_eq!(kant.blocked.as_ref().unwrap().blocked.operation, "Lock.acquire");
+    assert_eq!(kant.blocked.as_ref().unwrap().blocked.operation, Operation::LockAcquire);
     // Untangle them so the test process ends cleanly.
     threading::interrupt(&p1);
     threading::interrupt(&p2);

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
-use threading::schedule::{self, Point, Scheduler};
+use threading::schedule::{self, Operation, Point, Scheduler};
 use threading::{Barrier, Condition, Event, Lock, Semaphore, Thread, Waiter, Wake};
 
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -66,7 +66,7 @@ fn workload() -> usize {
 }
 
 #[derive(Default)]
-struct Recorder(Mutex<Vec<&'static str>>);
+struct Recorder(Mutex<Vec<Operation>>);
 
 impl Scheduler for Recorder {
     fn point(&self, point: &Point<'_>) {
@@ -83,18 +83,18 @@ fn an_observer_sees_every_kind_of_point() {
     drop(guard);
     let seen = recorder.0.lock().unwrap().clone();
     for op in [
-        "Thread.start",
-        "Thread.join",
-        "Lock.acquire",
-        "Lock.release",
-        "Condition.wait",
-        "Condition.notify",
-        "Semaphore.acquire",
-        "Semaphore.release",
-        "Barrier.wait",
-        "Event.set",
-        "Event.wait",
-        "sleep",
+        Operation::ThreadStart,
+        Operation::ThreadJoin,
+        Operation::LockAcquire,
+        Operation::LockRelease,
+        Operation::ConditionWait,
+        Operation::ConditionNotify,
+        Operation::SemaphoreAcquire,
+        Operation::SemaphoreRelease,
+        Operation::BarrierWait,
+        Operation::EventSet,
+        Operation::EventWait,
+        Operation::Sleep,
     ] {
         assert!(seen.contains(&op), "{op} never seen in {seen:?}");
     }

@@ -14,7 +14,7 @@
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
-use threading::schedule::{self, Point, Scheduler};
+use threading::schedule::{self, AtomicOp, AtomicType, Operation, Point, Scheduler};
 use threading::stdlib::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use threading::stdlib::sync::mpsc::{
     self, RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError,
@@ -589,16 +589,23 @@ fn stress_bounded_channel_and_rwlock() {
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Default)]
-struct Recorder(std::sync::Mutex<Vec<&'static str>>);
+struct Recorder(std::sync::Mutex<Vec<Seen>>);
+
+/// What a [`Recorder`] saw: a point, or a call of the scheduler's `sleep`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Seen {
+    Point(Operation),
+    Sleep,
+}
 
 impl Scheduler for Recorder {
     fn point(&self, point: &Point<'_>) {
-        self.0.lock().unwrap().push(point.operation);
+        self.0.lock().unwrap().push(Seen::Point(point.operation));
     }
 
     /// Yields and sleeps reach the scheduler's `sleep` (a controller's yield).
     fn sleep(&self, _: Duration) {
-        self.0.lock().unwrap().push("Scheduler::sleep");
+        self.0.lock().unwrap().push(Seen::Sleep);
     }
 }
 
@@ -680,37 +687,37 @@ fn every_operation_is_a_scheduling_point() {
     drop(guard);
     let seen = recorder.0.lock().unwrap().clone();
     for op in [
-        "thread::spawn",
-        "thread::scope",
-        "JoinHandle.join",
-        "Thread.exit",
-        "Thread.unpark",
-        "thread::park_timeout",
-        "thread::yield_now",
-        "hint::spin_loop",
-        "Mutex.lock",
-        "Mutex.unlock",
-        "Condvar.wait_timeout",
-        "Condvar.notify_all",
-        "RwLock.read",
-        "RwLock.write",
-        "RwLock.write_unlock",
-        "RwLock.read_unlock",
-        "Barrier.wait",
-        "Once.call_once",
-        "OnceLock.set",
-        "OnceLock.get",
-        "mpsc.send",
-        "mpsc.recv",
-        "mpsc.Sender.drop",
-        "AtomicUsize.fetch_add",
-        "AtomicUsize.load",
-        "AtomicBool.store",
-        "AtomicBool.load",
-        "Scheduler::sleep",
+        Operation::ThreadSpawn,
+        Operation::ThreadScope,
+        Operation::JoinHandleJoin,
+        Operation::ThreadExit,
+        Operation::ThreadUnpark,
+        Operation::ThreadParkTimeout,
+        Operation::ThreadYieldNow,
+        Operation::SpinLoop,
+        Operation::MutexLock,
+        Operation::MutexUnlock,
+        Operation::CondvarWaitTimeout,
+        Operation::CondvarNotifyAll,
+        Operation::RwLockRead,
+        Operation::RwLockWrite,
+        Operation::RwLockWriteUnlock,
+        Operation::RwLockReadUnlock,
+        Operation::BarrierWait,
+        Operation::OnceCallOnce,
+        Operation::OnceLockSet,
+        Operation::OnceLockGet,
+        Operation::MpscSend,
+        Operation::MpscRecv,
+        Operation::MpscSenderDrop,
+        Operation::Atomic(AtomicType::AtomicUsize, AtomicOp::FetchAdd),
+        Operation::Atomic(AtomicType::AtomicUsize, AtomicOp::Load),
+        Operation::Atomic(AtomicType::AtomicBool, AtomicOp::Store),
+        Operation::Atomic(AtomicType::AtomicBool, AtomicOp::Load),
     ] {
-        assert!(seen.contains(&op), "{op} never seen in {seen:?}");
+        assert!(seen.contains(&Seen::Point(op)), "{op} never seen in {seen:?}");
     }
+    assert!(seen.contains(&Seen::Sleep), "the scheduler's sleep never called: {seen:?}");
 
     // Exactly one point per operation.
     let recorder = Arc::new(Recorder::default());
@@ -726,16 +733,16 @@ fn every_operation_is_a_scheduling_point() {
     threading::stdlib::sync::atomic::fence(Ordering::SeqCst);
     drop(guard);
     let seen = recorder.0.lock().unwrap().clone();
-    let mut expected = vec!["AtomicUsize.load"; 10];
+    let mut expected = vec![Operation::Atomic(AtomicType::AtomicUsize, AtomicOp::Load); 10];
     expected.extend([
-        "AtomicUsize.store",
-        "Mutex.lock",
-        "Mutex.unlock",
-        "Mutex.try_lock",
-        "Mutex.unlock",
-        "atomic::fence",
+        Operation::Atomic(AtomicType::AtomicUsize, AtomicOp::Store),
+        Operation::MutexLock,
+        Operation::MutexUnlock,
+        Operation::MutexTryLock,
+        Operation::MutexUnlock,
+        Operation::Fence,
     ]);
-    assert_eq!(seen, expected);
+    assert_eq!(seen, expected.into_iter().map(Seen::Point).collect::<Vec<_>>());
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -753,7 +760,7 @@ struct Controlled {
     deadlock: Option<String>,
     spurious: usize,
     /// (thread index in creation order, operation) at every point: the schedule.
-    trace: Vec<(usize, &'static str)>,
+    trace: Vec<(usize, Operation)>,
 }
 
 /// One thread at a time, the next one picked at random (seeded) at every point: the shape of
@@ -919,7 +926,7 @@ struct Run<R> {
     result: std::thread::Result<R>,
     deadlock: Option<String>,
     max_inside: usize,
-    trace: Vec<(usize, &'static str)>,
+    trace: Vec<(usize, Operation)>,
 }
 
 fn controlled<R>(seed: u64, spurious: bool, body: impl FnOnce() -> R) -> Run<R> {
@@ -1183,8 +1190,15 @@ fn a_submission_with_every_std_path_rewritten_runs_controlled() {
     let _ = rewritten_submission::word_counts(vec!["x"]);
     drop(guard);
     let seen = recorder.0.lock().unwrap().clone();
-    for op in ["thread::spawn", "Mutex.lock", "mpsc.send", "mpsc.recv", "sleep", "JoinHandle.join"] {
-        assert!(seen.contains(&op), "{op} never seen in {seen:?}");
+    for op in [
+        Operation::ThreadSpawn,
+        Operation::MutexLock,
+        Operation::MpscSend,
+        Operation::MpscRecv,
+        Operation::Sleep,
+        Operation::JoinHandleJoin,
+    ] {
+        assert!(seen.contains(&Seen::Point(op)), "{op} never seen in {seen:?}");
     }
     for seed in 1..=10 {
         let run = controlled(seed, true, || rewritten_submission::word_counts(vec!["p q", "q"]));

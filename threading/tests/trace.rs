@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 use std::time::Duration;
+use threading::schedule::Operation;
 use threading::timeline::StepKind;
 use threading::{Event, Lock, Thread};
 
@@ -70,7 +71,7 @@ fn a_trace_draws_what_the_threads_did() {
     let span = timeline.blocked.iter().find(|b| b.lane == lane("waiter")).expect("the waiter blocked");
     assert_eq!(span.on, format!("Event.wait on Event@{event_line}"));
     assert_eq!(span.woken_by.as_deref(), Some(me.as_str()));
-    let set = timeline.steps.iter().position(|s| s.label == "Event.set").unwrap();
+    let set = timeline.steps.iter().position(|s| s.kind == StepKind::Op(Operation::EventSet)).unwrap();
     assert!(span.from < set && span.until.is_some_and(|u| u > set), "{span:?}, set at {set}");
 
     // Drawn: well-formed enough to hold one mark per step; uninstalled afterwards.

@@ -11,8 +11,8 @@
 //! point costs one push and no allocation once the primitive has been seen.
 
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::panic::Location;
+use threading::schedule::Operation;
 
 /// Events kept per run; past this the log counts what it dropped (a spinning run reaches the
 /// step cap with hundreds of thousands of points, none of them worth drawing).
@@ -31,7 +31,7 @@ pub struct ThreadInfo {
 /// A synchronisation primitive the run used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Object {
-    /// Its type, from the operation's name: `Lock`, `Condition`, `Event`, ...
+    /// Its type, from the operation ([`Operation::primitive`]): `Lock`, `Condition`, `Event`, ...
     pub kind: String,
     /// The name it was given, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,8 +79,9 @@ pub enum EventKind {
     /// A synchronisation operation (`Lock.acquire`, `Condition.wait`, `Event.set`, `sleep`, ...)
     /// is about to happen.
     Op {
-        /// `threading`'s name for it.
-        operation: Cow<'static, str>,
+        /// What it is (written as `threading`'s name for it, `Lock.acquire`).
+        #[serde(with = "operation_name")]
+        operation: Operation,
         /// The primitive, an index into [`EventLog::objects`] (`None` for `sleep`, `start`, ...).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         object: Option<usize>,
@@ -169,7 +170,7 @@ impl EventLog {
     pub fn op(
         &mut self,
         thread: usize,
-        operation: &'static str,
+        operation: Operation,
         site: &'static Location<'static>,
         name: Option<&str>,
         with_object: bool,
@@ -179,11 +180,16 @@ impl EventLog {
             return;
         }
         let object = with_object.then(|| self.intern(operation, site, name));
-        self.push(thread, EventKind::Op { operation: Cow::Borrowed(operation), object });
+        self.push(thread, EventKind::Op { operation, object });
     }
 
-    fn intern(&mut self, operation: &str, site: &'static Location<'static>, name: Option<&str>) -> usize {
-        let kind = operation.split('.').next().unwrap_or(operation);
+    fn intern(
+        &mut self,
+        operation: Operation,
+        site: &'static Location<'static>,
+        name: Option<&str>,
+    ) -> usize {
+        let kind = operation.primitive();
         let same = |o: &Object| o.kind == kind && o.name.as_deref() == name && is_site(&o.site, site);
         if let Some(found) = self.objects.iter().position(same) {
             return found;
@@ -196,6 +202,21 @@ impl EventLog {
             column: site.column(),
         });
         self.objects.len() - 1
+    }
+}
+
+/// An [`Operation`] in the JSON report: its name, as `threading` prints it.
+mod operation_name {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use threading::schedule::Operation;
+
+    pub(super) fn serialize<S: Serializer>(operation: &Operation, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(operation.name())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Operation, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Operation::from_name(&name).ok_or_else(|| D::Error::custom(format!("unknown operation {name:?}")))
     }
 }
 
@@ -217,10 +238,10 @@ mod tests {
     fn primitives_are_interned_by_kind_site_and_name() {
         let mut log = EventLog::default();
         let here = Location::caller();
-        log.op(1, "Lock.acquire", here, None, true);
-        log.op(2, "Lock.release", here, None, true);
-        log.op(1, "Event.set", here, None, true);
-        log.op(1, "Lock.acquire", here, Some("turn"), true);
+        log.op(1, Operation::LockAcquire, here, None, true);
+        log.op(2, Operation::LockRelease, here, None, true);
+        log.op(1, Operation::EventSet, here, None, true);
+        log.op(1, Operation::LockAcquire, here, Some("turn"), true);
         assert_eq!(log.objects.len(), 3);
         let objects: Vec<Option<usize>> = log
             .events
@@ -249,7 +270,7 @@ mod tests {
         log.thread(0, "main", true);
         log.thread(1, "foo", false);
         log.push(1, EventKind::Start);
-        log.op(1, "Event.wait", Location::caller(), None, true);
+        log.op(1, Operation::EventWait, Location::caller(), None, true);
         log.push(1, EventKind::Blocked);
         log.push(1, EventKind::Print { token: "foo".into() });
         log.push(0, EventKind::Preempted { to: 1 });
@@ -259,6 +280,7 @@ mod tests {
         log.push(1, EventKind::End);
         let json = serde_json::to_string(&log).unwrap();
         assert!(json.contains(r#""kind":"op""#), "{json}");
+        assert!(json.contains(r#""operation":"Event.wait""#), "{json}");
         let back: EventLog = serde_json::from_str(&json).unwrap();
         assert_eq!(back, log);
     }

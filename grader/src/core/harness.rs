@@ -132,7 +132,7 @@ impl RunShared {
             // The token rides on the point, so the controller's event log can show it.
             let text = token.to_string();
             let point = threading::schedule::Point {
-                operation: crate::core::schedule::Operation::Print.name(),
+                operation: crate::core::schedule::Operation::Print,
                 site: std::panic::Location::caller(),
                 name: Some(&text),
                 duration: None,

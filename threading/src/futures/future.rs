@@ -9,6 +9,7 @@ use super::watch::Watcher;
 use crate::excepthook;
 use crate::raw_lock::deadline_after;
 use crate::registry::Blocked;
+use crate::schedule::Operation;
 use crate::schedule::{self, Point};
 use crate::sys;
 use crate::waiter::{self, WaitList, Waiter, Wake};
@@ -222,8 +223,8 @@ impl<T> Promise<T> {
     /// already cancelled or finished keeps its state.
     pub(crate) fn finish(&self, outcome: Outcome<T>) {
         let operation = match outcome {
-            Outcome::Returned(_) => "Future.set_result",
-            Outcome::Panicked(_) => "Future.set_exception",
+            Outcome::Returned(_) => Operation::FutureSetResult,
+            Outcome::Panicked(_) => Operation::FutureSetException,
         };
         schedule::point(|| Point::new(operation, self.inner.site));
         let mut state = self.inner.state.lock();
@@ -245,7 +246,7 @@ impl<T> Promise<T> {
 
 /// Cancels a pending future; returns whether it is cancelled now.
 fn cancel<T>(inner: &Arc<Inner<T>>) -> bool {
-    schedule::point(|| Point::new("Future.cancel", inner.site));
+    schedule::point(|| Point::new(Operation::FutureCancel, inner.site));
     let mut state = inner.state.lock();
     match state.status {
         Status::Running | Status::Finished => return false,
@@ -336,7 +337,7 @@ impl<T> Future<T> {
         deadline: Option<Instant>,
         site: &'static Location<'static>,
     ) -> Result<T, FutureError> {
-        let outcome = match self.wait_done(deadline, "Future.result", site) {
+        let outcome = match self.wait_done(deadline, Operation::FutureResult, site) {
             Err(FutureError::Timeout) => {
                 self.cancel();
                 return Err(FutureError::Timeout);
@@ -353,7 +354,7 @@ impl<T> Future<T> {
                 drop(state);
                 panic!("Future::into_result cannot take the value inside the future's own done callback");
             }
-            let blocked = Blocked::new("Future.result", self.inner.site);
+            let blocked = Blocked::new(Operation::FutureResult, self.inner.site);
             let (next, wake) = waiter::wait_in(&self.inner.state, state, |s| &mut s.waiters, None, blocked);
             state = next;
             if let Wake::Interrupted = wake {
@@ -416,7 +417,7 @@ impl<T> Future<T> {
         deadline: Option<Instant>,
         site: &'static Location<'static>,
     ) -> Result<Option<&TaskPanic>, FutureError> {
-        match self.wait_done(deadline, "Future.exception", site)? {
+        match self.wait_done(deadline, Operation::FutureException, site)? {
             Outcome::Returned(_) => Ok(None),
             Outcome::Panicked(panic) => {
                 self.inner.observed.store(true, Ordering::Relaxed);
@@ -429,7 +430,7 @@ impl<T> Future<T> {
     fn wait_done(
         &self,
         deadline: Option<Instant>,
-        operation: &'static str,
+        operation: Operation,
         site: &'static Location<'static>,
     ) -> Result<&Outcome<T>, FutureError> {
         schedule::point(|| Point::new(operation, site));
@@ -633,7 +634,7 @@ impl<T: Sync> Future<T> {
         deadline: Option<Instant>,
         site: &'static Location<'static>,
     ) -> Result<&T, FutureError> {
-        match self.wait_done(deadline, "Future.result", site)? {
+        match self.wait_done(deadline, Operation::FutureResult, site)? {
             Outcome::Returned(value) => Ok(value),
             Outcome::Panicked(panic) => {
                 self.inner.observed.store(true, Ordering::Relaxed);

@@ -4,6 +4,7 @@ use super::error::TimeoutError;
 use super::future::Future;
 use super::watch::Watcher;
 use crate::raw_lock::deadline_after;
+use crate::schedule::Operation;
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::panic::Location;
@@ -92,7 +93,7 @@ impl<'a, T> Watching<'a, T> {
     /// Installs the watcher; returns the indices of the futures already done, in input order.
     fn install(
         fs: Vec<&'a Future<T>>,
-        operation: &'static str,
+        operation: Operation,
         site: &'static Location<'static>,
     ) -> (Self, Vec<usize>) {
         let watcher = Watcher::new(operation, site);
@@ -157,7 +158,7 @@ fn wait_until<'a, T: 'a>(
     return_when: ReturnWhen,
     site: &'static Location<'static>,
 ) -> DoneAndNotDoneFutures<'a, T> {
-    let (watching, already) = Watching::install(distinct(fs), "futures.wait", site);
+    let (watching, already) = Watching::install(distinct(fs), Operation::FuturesWait, site);
     let mut done = vec![false; watching.fs.len()];
     let mut finished = already;
     loop {
@@ -246,7 +247,7 @@ impl<'a, T> Completions<'a, T> {
         deadline: Option<Instant>,
         site: &'static Location<'static>,
     ) -> Self {
-        let (watching, done) = Watching::install(distinct(fs), "futures.as_completed", site);
+        let (watching, done) = Watching::install(distinct(fs), Operation::FuturesAsCompleted, site);
         let pending = watching.fs.len() - done.len();
         Completions { watching, ready: done.into(), pending, deadline }
     }

@@ -5,7 +5,7 @@
 //! waiting thread sleeps on the watcher, not on any one future.
 
 use crate::registry::Blocked;
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::sys;
 use crate::waiter::{self, WaitList, Wake};
 use std::panic::Location;
@@ -21,12 +21,12 @@ struct State {
 
 pub(crate) struct Watcher {
     state: sys::Mutex<State>,
-    operation: &'static str,
+    operation: Operation,
     site: &'static Location<'static>,
 }
 
 impl Watcher {
-    pub(crate) fn new(operation: &'static str, site: &'static Location<'static>) -> Arc<Watcher> {
+    pub(crate) fn new(operation: Operation, site: &'static Location<'static>) -> Arc<Watcher> {
         Arc::new(Watcher { state: sys::Mutex::new(State::default()), operation, site })
     }
 

@@ -44,7 +44,7 @@
 
 use super::error::ConnectionError;
 use super::frame::{self, Incoming, Waiting};
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -142,7 +142,7 @@ impl Connection {
         lock(&self.fd).clone().ok_or(ConnectionError::Closed)
     }
 
-    fn waiting(&self, operation: &'static str) -> Waiting<'_> {
+    fn waiting(&self, operation: Operation) -> Waiting<'_> {
         Waiting { operation, site: self.site, name: None, closed: Some(&self.closed) }
     }
 
@@ -189,11 +189,11 @@ impl Connection {
     }
 
     fn send_message(&self, body: &[u8], site: &'static Location<'static>) -> Result<(), ConnectionError> {
-        schedule::point_named("Connection.send", site, None);
+        schedule::point_named(Operation::ConnectionSend, site, None);
         let fd = self.handle()?;
         let _one_sender = lock(&self.send_lock);
         self.check_writable()?;
-        frame::write_message(fd.as_fd(), body, self.waiting("Connection.send"), &self.desynchronised)
+        frame::write_message(fd.as_fd(), body, self.waiting(Operation::ConnectionSend), &self.desynchronised)
     }
 
     /// Receives the next message, decoded as a `T` (Python's `recv()`). Blocks until one
@@ -248,11 +248,16 @@ impl Connection {
         if !self.readable {
             return Err(ConnectionError::WriteOnly);
         }
-        schedule::point_named("Connection.recv", site, None);
+        schedule::point_named(Operation::ConnectionRecv, site, None);
         let fd = self.handle()?;
         let mut incoming = lock(&self.incoming);
-        let message =
-            frame::read_message(fd.as_fd(), &mut incoming, limit, None, self.waiting("Connection.recv"))?;
+        let message = frame::read_message(
+            fd.as_fd(),
+            &mut incoming,
+            limit,
+            None,
+            self.waiting(Operation::ConnectionRecv),
+        )?;
         Ok(message.expect("a receive without a deadline returns a message"))
     }
 
@@ -288,7 +293,7 @@ impl Connection {
             return Err(ConnectionError::WriteOnly);
         }
         let fd = self.handle()?;
-        frame::wait_ready(fd.as_fd(), deadline, self.waiting("Connection.poll"))
+        frame::wait_ready(fd.as_fd(), deadline, self.waiting(Operation::ConnectionPoll))
     }
 
     /// Closes this end in this process (Python's `close()`); closing twice is harmless. The

@@ -14,6 +14,7 @@
 use super::error::ConnectionError;
 use super::sys;
 use crate::registry::{self, Blocked, BlockedScope, ThreadInner};
+use crate::schedule::Operation;
 use std::io;
 use std::os::fd::{BorrowedFd, OwnedFd};
 use std::os::unix::net::UnixStream;
@@ -33,7 +34,7 @@ const ALLOCATION_STEP: u64 = 16 << 20;
 #[derive(Clone, Copy)]
 pub(crate) struct Waiting<'a> {
     /// `Connection.recv`, `Queue.put`, ...
-    pub(crate) operation: &'static str,
+    pub(crate) operation: Operation,
     /// Where the connection or queue was created.
     pub(crate) site: &'static Location<'static>,
     /// The primitive's name, if it has one (a process's).
@@ -308,7 +309,7 @@ mod tests {
     }
 
     fn waiting() -> Waiting<'static> {
-        Waiting { operation: "test", site: Location::caller(), name: None, closed: None }
+        Waiting { operation: Operation::ConnectionRecv, site: Location::caller(), name: None, closed: None }
     }
 
     #[test]

@@ -4,7 +4,7 @@ use super::connection::Connection;
 use super::error::ProcessError;
 use super::frame::{self, Waiting};
 use super::{spawn, start, sys, world};
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::sys::Mutex as StateMutex;
 use crate::thread::Run;
 use std::fmt;
@@ -260,7 +260,7 @@ impl Process {
             inner.started.store(false, Ordering::Release);
             return Err(ProcessError::Assertion("daemonic processes are not allowed to have children"));
         }
-        schedule::point_named("Process.start", Location::caller(), Some(&inner.name()));
+        schedule::point_named(Operation::ProcessStart, Location::caller(), Some(&inner.name()));
         let mut body = inner.body.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(Body::Entry { name, .. }) = body.as_ref()
             && let Err(error) = spawn::check(name)
@@ -321,7 +321,7 @@ impl Process {
             return Err(ProcessError::Assertion("can only join a child process"));
         }
         let name = inner.name();
-        schedule::point_named("Process.join", site, Some(&name));
+        schedule::point_named(Operation::ProcessJoin, site, Some(&name));
         let pidfd = {
             let mut state = inner.state.lock();
             if state.pid.is_none() {
@@ -332,7 +332,7 @@ impl Process {
             }
             state.pidfd.clone()
         };
-        let waiting = Waiting { operation: "Process.join", site, name: Some(&name), closed: None };
+        let waiting = Waiting { operation: Operation::ProcessJoin, site, name: Some(&name), closed: None };
         let ended = frame::wait_until(
             || inner.state.lock().poll(),
             |slice| sleep_on(pidfd.as_deref(), slice),
@@ -348,7 +348,7 @@ impl Process {
         let pid = self.inner.fixed_pid.unwrap_or(0);
         let pidfd = sys::pidfd_open(pid).ok();
         let name = self.inner.name();
-        let waiting = Waiting { operation: "Process.join", site, name: Some(&name), closed: None };
+        let waiting = Waiting { operation: Operation::ProcessJoin, site, name: Some(&name), closed: None };
         let ended = || sys::getppid() != pid;
         frame::wait_until(ended, |slice| sleep_on(pidfd.as_ref(), slice), deadline, waiting).unwrap_or(false)
     }

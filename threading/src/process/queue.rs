@@ -24,7 +24,7 @@ use super::error::{ConnectionError, QueueError};
 use super::frame::{self, Incoming, Waiting};
 use super::shm;
 use super::sys::SharedWords;
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -166,12 +166,12 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         deadline: Option<Instant>,
         site: &'static Location<'static>,
     ) -> Result<(), QueueError> {
-        schedule::point_named("Queue.put", site, None);
+        schedule::point_named(Operation::QueuePut, site, None);
         let body = postcard::to_stdvec(item).map_err(ConnectionError::Encode)?;
         let inner = &*self.inner;
         inner.check_broken()?;
         let count = inner.shared.word(COUNT);
-        if !shm::take_slot(count, inner.maxsize, deadline, inner.waiting("Queue.put"))? {
+        if !shm::take_slot(count, inner.maxsize, deadline, inner.waiting(Operation::QueuePut))? {
             return Err(QueueError::Full);
         }
         let written = inner.write(&body);
@@ -226,7 +226,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         deadline: Option<Instant>,
         site: &'static Location<'static>,
     ) -> Result<T, QueueError> {
-        schedule::point_named("Queue.get", site, None);
+        schedule::point_named(Operation::QueueGet, site, None);
         let inner = &*self.inner;
         inner.check_broken()?;
         let bytes = match inner.read(deadline)? {
@@ -297,7 +297,7 @@ impl Drop for BreakOnPartial<'_> {
 }
 
 impl Inner {
-    fn waiting(&self, operation: &'static str) -> Waiting<'_> {
+    fn waiting(&self, operation: Operation) -> Waiting<'_> {
         Waiting { operation, site: self.site, name: None, closed: None }
     }
 
@@ -317,7 +317,7 @@ impl Inner {
     }
 
     fn write(&self, body: &[u8]) -> Result<(), ConnectionError> {
-        let waiting = self.waiting("Queue.put");
+        let waiting = self.waiting(Operation::QueuePut);
         let writer = shm::lock(self.shared.word(WRITE_LOCK), None, waiting)?.expect("no deadline");
         self.check_taken_over(writer.taken_over)?;
         let guard = BreakOnPartial { partial: AtomicBool::new(false), broken: self.shared.word(BROKEN) };
@@ -325,7 +325,7 @@ impl Inner {
     }
 
     fn read(&self, deadline: Option<Instant>) -> Result<Option<Vec<u8>>, ConnectionError> {
-        let waiting = self.waiting("Queue.get");
+        let waiting = self.waiting(Operation::QueueGet);
         let Some(reader) = shm::lock(self.shared.word(READ_LOCK), deadline, waiting)? else {
             return Ok(None);
         };

@@ -129,7 +129,12 @@ mod tests {
     use std::panic::Location;
 
     fn waiting() -> Waiting<'static> {
-        Waiting { operation: "test", site: Location::caller(), name: None, closed: None }
+        Waiting {
+            operation: crate::schedule::Operation::QueuePut,
+            site: Location::caller(),
+            name: None,
+            closed: None,
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::spin::LenHint;
 use super::storage::Storage;
 use crate::error::ValueError;
 use crate::registry::Blocked;
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::sys;
 use crate::waiter::{self, WaitList, Wake};
 use std::panic::Location;
@@ -98,18 +98,18 @@ impl<S: Storage> Base<S> {
         self.state.lock().shutdown
     }
 
-    fn point(&self, operation: &'static str) {
+    fn point(&self, operation: Operation) {
         schedule::point_named(operation, self.site, self.name.as_deref());
     }
 
-    fn blocked(&self, operation: &'static str) -> Blocked {
+    fn blocked(&self, operation: Operation) -> Blocked {
         Blocked::new(operation, self.site).named(self.name.clone())
     }
 
     /// Python's `Queue.put(item, block, timeout)`.
     #[inline]
     pub(crate) fn put(&self, item: S::Item, block: Block) -> Result<(), PutError<S::Item>> {
-        self.point("Queue.put");
+        self.point(Operation::QueuePut);
         let mut state = self.state.lock();
         if state.shutdown {
             return Err(PutError::ShutDown(item));
@@ -148,7 +148,7 @@ impl<S: Storage> Base<S> {
                 self.len_hint.spin_until(|len| len < self.maxsize);
                 state = self.state.lock();
             } else {
-                let blocked = self.blocked("Queue.put");
+                let blocked = self.blocked(Operation::QueuePut);
                 let (next, wake) =
                     waiter::wait_in(&self.state, state, |s| &mut s.not_full, block.deadline(), blocked);
                 state = next;
@@ -174,7 +174,7 @@ impl<S: Storage> Base<S> {
     /// Python's `Queue.get(block, timeout)`.
     #[inline]
     pub(crate) fn get(&self, block: Block) -> Result<S::Item, GetError> {
-        self.point("Queue.get");
+        self.point(Operation::QueueGet);
         let mut state = self.state.lock();
         let mut spun = false;
         loop {
@@ -212,7 +212,7 @@ impl<S: Storage> Base<S> {
             self.len_hint.spin_until(|len| len > 0);
             return Ok(self.state.lock());
         }
-        let blocked = self.blocked("Queue.get");
+        let blocked = self.blocked(Operation::QueueGet);
         let (state, wake) =
             waiter::wait_in(&self.state, state, |s| &mut s.not_empty, block.deadline(), blocked);
         match wake {
@@ -229,7 +229,7 @@ impl<S: Storage> Base<S> {
 
     /// Python's `Queue.task_done()`.
     pub(crate) fn task_done(&self) -> Result<(), ValueError> {
-        self.point("Queue.task_done");
+        self.point(Operation::QueueTaskDone);
         let mut state = self.state.lock();
         match state.unfinished {
             0 => Err(ValueError::new("task_done() called too many times")),
@@ -247,10 +247,10 @@ impl<S: Storage> Base<S> {
 
     /// Python's `Queue.join()`.
     pub(crate) fn join(&self) {
-        self.point("Queue.join");
+        self.point(Operation::QueueJoin);
         let mut state = self.state.lock();
         while state.unfinished > 0 {
-            let blocked = self.blocked("Queue.join");
+            let blocked = self.blocked(Operation::QueueJoin);
             let (next, wake) = waiter::wait_in(&self.state, state, |s| &mut s.all_tasks_done, None, blocked);
             state = next;
             if wake == Wake::Interrupted {
@@ -262,7 +262,7 @@ impl<S: Storage> Base<S> {
 
     /// Python 3.13's `Queue.shutdown(immediate)`.
     pub(crate) fn shutdown(&self, immediate: bool) {
-        self.point("Queue.shutdown");
+        self.point(Operation::QueueShutdown);
         let mut state = self.state.lock();
         state.shutdown = true;
         if immediate {

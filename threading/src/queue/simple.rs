@@ -4,7 +4,7 @@ use super::error::Empty;
 use super::spin::LenHint;
 use crate::raw_lock::deadline_after;
 use crate::registry::Blocked;
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::sys;
 use crate::waiter::{self, WaitList, Wake};
 use std::collections::VecDeque;
@@ -100,7 +100,7 @@ impl<T> SimpleQueue<T> {
     /// ```
     #[inline]
     pub fn put(&self, item: T) {
-        schedule::point_named("SimpleQueue.put", self.site, self.name.as_deref());
+        schedule::point_named(Operation::SimpleQueuePut, self.site, self.name.as_deref());
         let mut state = self.state.lock();
         state.items.push_back(item);
         self.len_hint.set(state.items.len());
@@ -172,7 +172,7 @@ impl<T> SimpleQueue<T> {
     }
 
     fn get_until(&self, deadline: Option<Instant>, block: bool) -> Result<T, Empty> {
-        schedule::point_named("SimpleQueue.get", self.site, self.name.as_deref());
+        schedule::point_named(Operation::SimpleQueueGet, self.site, self.name.as_deref());
         let mut state = self.state.lock();
         let mut spun = false;
         loop {
@@ -190,7 +190,7 @@ impl<T> SimpleQueue<T> {
                 state = self.state.lock();
                 continue;
             }
-            let blocked = Blocked::new("SimpleQueue.get", self.site).named(self.name.clone());
+            let blocked = Blocked::new(Operation::SimpleQueueGet, self.site).named(self.name.clone());
             let (next, wake) = waiter::wait_in(&self.state, state, |s| &mut s.getters, deadline, blocked);
             state = next;
             match wake {

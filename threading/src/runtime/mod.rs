@@ -6,6 +6,7 @@
 //! `Thread`, ...) are built on it, as parking_lot's typed locks are on its raw ones.
 
 pub(crate) mod interrupt;
+pub(crate) mod operation;
 pub(crate) mod os;
 pub(crate) mod raw_lock;
 pub(crate) mod registry;

@@ -7,7 +7,7 @@
 
 use crate::error::RuntimeError;
 use crate::registry::Blocked;
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::sys::{self, AtomicU8, Ordering};
 use crate::waiter::{self, WaitList, Wake};
 use std::panic::Location;
@@ -28,8 +28,8 @@ pub(crate) struct RawLock {
     pub(crate) site: &'static Location<'static>,
     pub(crate) name: Option<Arc<str>>,
     /// `Lock.acquire`, `Condition.acquire`, ... for the registry and the scheduler.
-    acquire_op: &'static str,
-    release_op: &'static str,
+    acquire_op: Operation,
+    release_op: Operation,
 }
 
 impl RawLock {
@@ -141,10 +141,10 @@ pub(crate) enum LockKind {
 }
 
 impl LockKind {
-    fn operations(self) -> (&'static str, &'static str) {
+    fn operations(self) -> (Operation, Operation) {
         match self {
-            LockKind::Lock => ("Lock.acquire", "Lock.release"),
-            LockKind::RLock => ("RLock.acquire", "RLock.release"),
+            LockKind::Lock => (Operation::LockAcquire, Operation::LockRelease),
+            LockKind::RLock => (Operation::RLockAcquire, Operation::RLockRelease),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! since when: [`blocked_threads`] and [`report`] turn that into an explanation of a hang.
 
 use crate::os;
+use crate::schedule::Operation;
 use crate::sys::{self, OsThread};
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -131,7 +132,7 @@ impl ThreadInner {
 #[derive(Debug, Clone)]
 pub struct Blocked {
     /// The operation and primitive, e.g. `Lock.acquire`, `Thread.join`, `Queue.get`.
-    pub operation: &'static str,
+    pub operation: Operation,
     /// The primitive's name if it was given one, else a description (the joined thread's name).
     pub name: Option<Arc<str>>,
     /// Where the primitive was created.
@@ -139,7 +140,7 @@ pub struct Blocked {
 }
 
 impl Blocked {
-    pub(crate) fn new(operation: &'static str, site: &'static Location<'static>) -> Self {
+    pub(crate) fn new(operation: Operation, site: &'static Location<'static>) -> Self {
         Blocked { operation, name: None, site }
     }
 

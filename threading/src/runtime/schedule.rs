@@ -16,11 +16,11 @@
 //!
 //! ```
 //! use std::sync::{Arc, Mutex};
-//! use threading::schedule::{self, Point, Scheduler};
+//! use threading::schedule::{self, Operation, Point, Scheduler};
 //!
 //! /// Counts synchronisation points by operation.
 //! #[derive(Default)]
-//! struct Counter(Mutex<Vec<&'static str>>);
+//! struct Counter(Mutex<Vec<Operation>>);
 //! impl Scheduler for Counter {
 //!     fn point(&self, point: &Point) {
 //!         self.0.lock().unwrap().push(point.operation);
@@ -33,9 +33,10 @@
 //! lock.acquire();
 //! lock.release().unwrap();
 //! drop(guard);
-//! assert_eq!(*counter.0.lock().unwrap(), ["Lock.acquire", "Lock.release"]);
+//! assert_eq!(*counter.0.lock().unwrap(), [Operation::LockAcquire, Operation::LockRelease]);
 //! ```
 
+pub use super::operation::{AtomicOp, AtomicType, Claim, Operation};
 use crate::waiter::{Waiter, Wake};
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,8 +46,8 @@ use std::time::{Duration, Instant};
 /// A synchronisation point: what is about to happen, on which primitive.
 #[derive(Debug, Clone, Copy)]
 pub struct Point<'a> {
-    /// `Lock.acquire`, `Condition.notify`, `Thread.start`, `sleep`, ...
-    pub operation: &'static str,
+    /// [`Operation::LockAcquire`], [`Operation::ConditionNotify`], [`Operation::Sleep`], ...
+    pub operation: Operation,
     /// Where the primitive was created (or the call site for `sleep` and `start`).
     pub site: &'static Location<'static>,
     /// The primitive's name, if it has one.
@@ -56,7 +57,7 @@ pub struct Point<'a> {
 }
 
 impl<'a> Point<'a> {
-    pub(crate) fn new(operation: &'static str, site: &'static Location<'static>) -> Self {
+    pub(crate) fn new(operation: Operation, site: &'static Location<'static>) -> Self {
         Point { operation, site, name: None, duration: None }
     }
 }
@@ -153,7 +154,7 @@ pub(crate) fn point(point: impl FnOnce() -> Point<'static>) {
 
 /// Calls the installed scheduler's [`Scheduler::point`] for a named primitive.
 #[inline]
-pub(crate) fn point_named(operation: &'static str, site: &'static Location<'static>, name: Option<&str>) {
+pub(crate) fn point_named(operation: Operation, site: &'static Location<'static>, name: Option<&str>) {
     if active()
         && let Some(scheduler) = installed()
     {
@@ -215,5 +216,5 @@ pub fn is_installed() -> bool {
 #[doc(hidden)]
 #[inline(never)]
 pub fn __idle_point_probe() {
-    point_named("probe", Location::caller(), None);
+    point_named(Operation::Probe, Location::caller(), None);
 }

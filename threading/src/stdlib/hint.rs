@@ -26,7 +26,7 @@ pub use std::hint::*;
 #[inline]
 pub fn spin_loop() {
     if !(crate::schedule::active()
-        && super::wait::yield_point("hint::spin_loop", std::panic::Location::caller()))
+        && super::wait::yield_point(crate::schedule::Operation::SpinLoop, std::panic::Location::caller()))
     {
         std::hint::spin_loop();
     }

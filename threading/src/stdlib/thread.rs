@@ -20,6 +20,7 @@
 //! ```
 
 use crate::registry::{self, STARTED, STOPPED, ThreadInner, ThreadKind};
+use crate::schedule::Operation;
 use crate::schedule::{self, Point};
 use crate::stdlib::wait;
 use crate::waiter::WaitList;
@@ -108,13 +109,13 @@ impl Thread {
     /// thread::park(); // returns at once: the token was there
     /// ```
     pub fn unpark(&self) {
-        wait::point("Thread.unpark", self.inner.site);
+        wait::point(Operation::ThreadUnpark, self.inner.site);
         let mut parker = self.inner.parker.lock();
         parker.token = true;
         parker.waiters.notify_one();
     }
 
-    fn park(&self, timeout: Option<Duration>, operation: &'static str) {
+    fn park(&self, timeout: Option<Duration>, operation: Operation) {
         wait::point(operation, self.inner.site);
         let mut parker = self.inner.parker.lock();
         if parker.token {
@@ -180,7 +181,7 @@ pub fn current() -> Thread {
 /// parked.join().unwrap();
 /// ```
 pub fn park() {
-    current().park(None, "thread::park");
+    current().park(None, Operation::ThreadPark);
 }
 
 /// [`park`] for at most `dur` (`std::thread::park_timeout`).
@@ -192,7 +193,7 @@ pub fn park() {
 /// assert!(start.elapsed() >= Duration::from_millis(10));
 /// ```
 pub fn park_timeout(dur: Duration) {
-    current().park(Some(dur), "thread::park_timeout");
+    current().park(Some(dur), Operation::ThreadParkTimeout);
 }
 
 /// Offers the processor to another thread (`std::thread::yield_now`). Under a scheduler it is a
@@ -205,7 +206,7 @@ pub fn park_timeout(dur: Duration) {
 /// ```
 #[track_caller]
 pub fn yield_now() {
-    if !(schedule::active() && wait::yield_point("thread::yield_now", Location::caller())) {
+    if !(schedule::active() && wait::yield_point(Operation::ThreadYieldNow, Location::caller())) {
         std::thread::yield_now();
     }
 }
@@ -237,7 +238,7 @@ struct PacketState<T> {
 }
 
 impl<T> Packet<T> {
-    fn wait_done(&self, operation: &'static str) {
+    fn wait_done(&self, operation: Operation) {
         wait::point(operation, self.site);
         let mut state = self.state.lock();
         while !state.done {
@@ -250,7 +251,7 @@ impl<T> Packet<T> {
     }
 
     fn is_finished(&self) -> bool {
-        wait::point("JoinHandle.is_finished", self.site);
+        wait::point(Operation::JoinHandleIsFinished, self.site);
         self.state.lock().done
     }
 }
@@ -263,7 +264,7 @@ trait ScopedPacket: Send + Sync {
 
 impl<T: Send> ScopedPacket for Packet<T> {
     fn wait_done(&self) {
-        Packet::wait_done(self, "thread::scope");
+        Packet::wait_done(self, Operation::ThreadScope);
     }
 
     fn unhandled_panic(&self) -> bool {
@@ -282,7 +283,7 @@ where
     F: FnOnce() -> T + Send + 'a,
     T: Send + 'a,
 {
-    wait::point("thread::spawn", site);
+    wait::point(Operation::ThreadSpawn, site);
     let thread = Thread::new(name.clone(), site);
     let packet = Arc::new(Packet {
         state: parking_lot::Mutex::new(PacketState { result: None, done: false, joiners: WaitList::new() }),
@@ -319,7 +320,7 @@ where
             record.state.store(STOPPED, Ordering::Release);
             registry::unregister(&record);
             if let Some(scheduler) = &scheduler {
-                scheduler.point(&Point::new("Thread.exit", site));
+                scheduler.point(&Point::new(Operation::ThreadExit, site));
             }
             // Joiners learn of the end only after the thread's last point (see `Thread`'s bootstrap).
             {
@@ -389,7 +390,7 @@ impl<T> JoinHandle<T> {
     /// assert_eq!(h.join().unwrap(), 4);
     /// ```
     pub fn join(self) -> Result<T> {
-        self.packet.wait_done("JoinHandle.join");
+        self.packet.wait_done(Operation::JoinHandleJoin);
         // The body has returned; this only waits out the thread's last instructions.
         let _ = self.os.join();
         self.packet.take()
@@ -638,7 +639,7 @@ impl<T> ScopedJoinHandle<'_, T> {
     /// });
     /// ```
     pub fn join(self) -> Result<T> {
-        self.packet.wait_done("JoinHandle.join");
+        self.packet.wait_done(Operation::JoinHandleJoin);
         let _ = self.os.join();
         self.packet.take()
     }
@@ -699,7 +700,7 @@ pub fn scope<'env, F, T>(f: F) -> T
 where
     F: for<'scope> FnOnce(&'scope Scope<'scope, 'env>) -> T,
 {
-    wait::point("thread::scope", Location::caller());
+    wait::point(Operation::ThreadScope, Location::caller());
     std::thread::scope(|s| {
         // Spawned closures may borrow the scope for 'scope, the lifetime of `s`; without
         // `unsafe` the only such reference to a new value is a leaked one (a few words).

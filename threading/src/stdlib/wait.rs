@@ -2,6 +2,7 @@
 //! mutex (whose `new` is `const`, as `std`'s constructors are).
 
 use crate::registry::Blocked;
+use crate::schedule::Operation;
 use crate::schedule::{self, Point};
 use crate::waiter::{self, WaitList, Wake};
 use parking_lot::{Mutex, MutexGuard};
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 
 /// A synchronisation point (one relaxed load when no scheduler is installed).
 #[inline(always)]
-pub(crate) fn point(operation: &'static str, site: &'static Location<'static>) {
+pub(crate) fn point(operation: Operation, site: &'static Location<'static>) {
     if schedule::active() {
         schedule::point_named(operation, site, None);
     }
@@ -19,7 +20,7 @@ pub(crate) fn point(operation: &'static str, site: &'static Location<'static>) {
 /// A yield (`thread::yield_now`, `hint::spin_loop`): a point, then the scheduler's
 /// [`sleep`](crate::schedule::Scheduler::sleep) of zero, which a controller treats as a yield (as
 /// it does `sleep(0)`), so a spin loop gives way. Returns false if no scheduler is installed.
-pub(crate) fn yield_point(operation: &'static str, site: &'static Location<'static>) -> bool {
+pub(crate) fn yield_point(operation: Operation, site: &'static Location<'static>) -> bool {
     match schedule::installed() {
         Some(scheduler) => {
             scheduler.point(&Point { duration: Some(Duration::ZERO), ..Point::new(operation, site) });
@@ -31,7 +32,7 @@ pub(crate) fn yield_point(operation: &'static str, site: &'static Location<'stat
 }
 
 /// Whether the installed scheduler makes the wait at `operation` end spuriously.
-pub(crate) fn spurious(operation: &'static str, site: &'static Location<'static>) -> bool {
+pub(crate) fn spurious(operation: Operation, site: &'static Location<'static>) -> bool {
     schedule::installed().is_some_and(|s| s.spurious_wakeup(&Point::new(operation, site)))
 }
 
@@ -48,7 +49,7 @@ pub(crate) fn wait<'a, S>(
     guard: MutexGuard<'a, S>,
     list: impl Fn(&mut S) -> &mut WaitList,
     deadline: Option<Instant>,
-    operation: &'static str,
+    operation: Operation,
     site: &'static Location<'static>,
 ) -> (MutexGuard<'a, S>, Wake) {
     let hand_on = |state: &mut S, removed: bool| {
@@ -66,7 +67,7 @@ pub(crate) fn wait_with<'a, S>(
     mut guard: MutexGuard<'a, S>,
     list: impl Fn(&mut S) -> &mut WaitList,
     deadline: Option<Instant>,
-    operation: &'static str,
+    operation: Operation,
     site: &'static Location<'static>,
     on_interrupt: impl FnOnce(&mut S, bool),
 ) -> (MutexGuard<'a, S>, Wake) {

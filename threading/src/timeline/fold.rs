@@ -37,8 +37,10 @@ const AFTER: usize = 2;
 /// The columns for at most about `budget` steps (folds come on top).
 ///
 /// ```
+/// use threading::schedule::Operation;
 /// use threading::timeline::{fold::{columns, Column}, Lane, Step, StepKind, Timeline};
-/// let op = |lane| Step { lane, label: "Lock.acquire".into(), object: None, detail: None, kind: StepKind::Op, preempted_to: None };
+/// let acquire = Operation::LockAcquire;
+/// let op = |lane| Step { lane, label: acquire.to_string(), object: None, detail: None, kind: StepKind::Op(acquire), preempted_to: None };
 /// let timeline = Timeline {
 ///     lanes: vec![Lane { name: "foo".into(), harness: false }],
 ///     steps: (0..100).map(|_| op(0)).collect(),
@@ -102,8 +104,11 @@ pub fn columns(timeline: &Timeline, budget: usize) -> Vec<Column> {
 
 /// Steps worth showing even far from the focus.
 fn eventful_steps(timeline: &Timeline) -> Vec<bool> {
-    let mut eventful: Vec<bool> =
-        timeline.steps.iter().map(|s| s.preempted_to.is_some() || !matches!(s.kind, StepKind::Op)).collect();
+    let mut eventful: Vec<bool> = timeline
+        .steps
+        .iter()
+        .map(|s| s.preempted_to.is_some() || !matches!(s.kind, StepKind::Op(_)))
+        .collect();
     for span in &timeline.blocked {
         for step in std::iter::once(span.from).chain(span.until) {
             if let Some(e) = eventful.get_mut(step) {

@@ -10,7 +10,10 @@
 //! terminal.
 //!
 //! It lives here, not in the grader, because a notebook's own trace needs it and `threading`
-//! must not depend on the grader; it depends on nothing.
+//! must not depend on the grader; it depends on nothing but the crate's
+//! [`Operation`], which names a step's operation.
+
+use crate::schedule::{Claim, Operation};
 
 pub mod fold;
 pub mod svg;
@@ -53,8 +56,8 @@ pub enum StepKind {
     Start,
     /// The thread returned.
     End,
-    /// A synchronisation operation.
-    Op,
+    /// A synchronisation operation (its [`Step::label`] is the operation's name).
+    Op(Operation),
     /// A printed token that was right.
     Print,
     /// The first wrong token.
@@ -123,7 +126,7 @@ impl Timeline {
             .iter()
             .rev()
             .filter(|s| s.lane == lane)
-            .find(|s| !s.label.ends_with(".release"));
+            .find(|s| !matches!(s.kind, StepKind::Op(op) if op.claim() == Some(Claim::Release)));
         let on = match waiting {
             Some(Step { label, object: Some(object), .. }) => format!("{label} on {object}"),
             Some(Step { label, .. }) => label.clone(),

@@ -275,7 +275,7 @@ pub fn render(timeline: &Timeline, budget: usize) -> String {
         let (x, w) = (layout.x[c], layout.w[c]);
         let top = lanes_top + step.lane as f64 * LANE_H + (LANE_H - BOX_H) / 2.0;
         let class = match step.kind {
-            StepKind::Op => "op",
+            StepKind::Op(_) => "op",
             StepKind::Print => "pr",
             StepKind::WrongPrint { .. } => "bad",
             StepKind::Start | StepKind::End => "se",

@@ -56,11 +56,12 @@ fn pad(text: &str, width: usize) -> String {
 /// title, the final wait-for picture and the notes (the text report has its own).
 ///
 /// ```
+/// use threading::schedule::Operation;
 /// use threading::timeline::{text, Lane, Step, StepKind, Timeline};
-/// let step = |lane, label: &str| Step { lane, label: label.into(), object: None, detail: None, kind: StepKind::Op, preempted_to: None };
+/// let step = |lane, op: Operation| Step { lane, label: op.to_string(), object: None, detail: None, kind: StepKind::Op(op), preempted_to: None };
 /// let timeline = Timeline {
 ///     lanes: vec![Lane { name: "foo".into(), harness: false }, Lane { name: "bar".into(), harness: false }],
-///     steps: vec![step(0, "Lock.acquire"), step(1, "Lock.acquire")],
+///     steps: vec![step(0, Operation::LockAcquire), step(1, Operation::LockAcquire)],
 ///     ..Timeline::default()
 /// };
 /// let table = text::render(&timeline, 10, false);

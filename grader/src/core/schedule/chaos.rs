@@ -9,7 +9,7 @@
 
 use std::sync::Mutex;
 use std::time::Duration;
-use threading::schedule::{Point, Scheduler};
+use threading::schedule::{Operation, Point, Scheduler};
 
 /// How hard a run is shaken; picked per run from its seed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -132,7 +132,7 @@ impl Chaos {
 impl Scheduler for Chaos {
     fn point(&self, point: &Point<'_>) {
         // A sleep is perturbed by `sleep` below; a yield in a spin loop stays a yield.
-        if point.operation != "sleep" {
+        if point.operation != Operation::Sleep {
             self.perturb();
         }
     }

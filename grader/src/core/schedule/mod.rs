@@ -8,14 +8,15 @@
 
 pub mod chaos;
 pub mod controller;
-pub mod operation;
 pub mod pct;
 pub mod random;
 pub mod replay;
 
 pub use controller::{Abort, ControlOutcome, Controller, ControllerLimits};
-pub use operation::Operation;
 pub use replay::{ReplayError, Schedule, ScheduleKind, Step, Trace};
+/// The operation at a synchronisation point: `threading`'s own type, which the grader matches
+/// on (it reports [`Operation::Print`] itself, for its harness's print callbacks).
+pub use threading::schedule::Operation;
 
 /// What the controller tells a strategy at a decision.
 #[derive(Debug, Clone, Copy)]

@@ -6,6 +6,7 @@ use super::{Lane, Step, StepKind, Timeline, WaitFor};
 use crate::core::events::{EventKind, EventLog};
 use crate::core::judge::{Failure, Verdict};
 use crate::core::report::Report;
+use threading::schedule::{Claim, Operation};
 
 /// The timeline of a report's failing run, if its events were recorded (controlled runs).
 pub fn of_report(report: &Report) -> Option<Timeline> {
@@ -52,32 +53,32 @@ pub fn from_run(title: &str, log: &EventLog, failure: Option<&Failure>) -> Timel
             EventKind::End => step(&mut timeline, "end".into(), None, None, StepKind::End),
             EventKind::Op { operation, object } => {
                 let object_info = object.and_then(|o| log.objects.get(o));
-                if let (Some(o), Some(info)) = (object, object_info)
-                    && HELD_KINDS.contains(&info.kind.as_str())
+                if let (Some(o), Some(_)) = (object, object_info)
+                    && operation.is_held()
                 {
-                    track_holding(&mut holds[lane], operation, *o, labels[*o].clone());
+                    track_holding(&mut holds[lane], *operation, *o, labels[*o].clone());
                 }
                 step(
                     &mut timeline,
                     operation.to_string(),
                     object.map(|o| labels[o].clone()),
                     object_info.map(|o| format!("created at {}", o.site)),
-                    StepKind::Op,
+                    StepKind::Op(*operation),
                 );
             }
             EventKind::Spawn { spawned } => {
                 // `Thread.start` names threading's own code as its site: name the new thread.
                 match timeline.steps.last_mut() {
-                    Some(last) if last.lane == lane && last.label == "Thread.start" => {
+                    Some(last) if last.lane == lane && last.kind == StepKind::Op(Operation::ThreadStart) => {
                         last.object = Some(name_of(*spawned));
                         last.detail = None;
                     }
                     _ => step(
                         &mut timeline,
-                        "Thread.start".into(),
+                        Operation::ThreadStart.to_string(),
                         Some(name_of(*spawned)),
                         None,
-                        StepKind::Op,
+                        StepKind::Op(Operation::ThreadStart),
                     ),
                 }
             }
@@ -142,7 +143,7 @@ pub fn from_run(title: &str, log: &EventLog, failure: Option<&Failure>) -> Timel
     for (lane, span) in open.iter().enumerate() {
         if let Some(span) = span
             && let Some(step) = timeline.steps.get(timeline.blocked[*span].from)
-            && step.label.ends_with(".acquire")
+            && matches!(step.kind, StepKind::Op(op) if op.claim() == Some(Claim::Acquire))
             && let Some(at) = holds[lane].iter().rposition(|(_, label)| step.object.as_ref() == Some(label))
         {
             holds[lane].remove(at);
@@ -180,10 +181,6 @@ pub fn from_run(title: &str, log: &EventLog, failure: Option<&Failure>) -> Timel
     timeline
 }
 
-/// The primitives a thread holds between an acquire and a release (a semaphore's permits or
-/// an event belong to nobody).
-const HELD_KINDS: [&str; 2] = ["Lock", "RLock"];
-
 /// Each object's label, with the column added where two share a line.
 fn object_labels(log: &EventLog) -> Vec<String> {
     let plain: Vec<String> = log.objects.iter().map(|o| o.label()).collect();
@@ -200,18 +197,18 @@ fn object_labels(log: &EventLog) -> Vec<String> {
         .collect()
 }
 
-/// Keeps `held` (object, label) up to date with one operation on a lock: an acquire takes it,
-/// a release gives it back. (A condition's wait releases and reacquires its lock through these
-/// same operations, so it needs no rule of its own.)
-fn track_holding(held: &mut Vec<(usize, String)>, operation: &str, object: usize, label: String) {
-    let verb = operation.rsplit('.').next().unwrap_or(operation);
-    match verb {
-        "acquire" => held.push((object, label)),
-        "release" => {
+/// Keeps `held` (object, label) up to date with one operation on a lock (one a thread holds,
+/// [`Operation::is_held`]: a semaphore's permits or an event belong to nobody): an acquire
+/// takes it, a release gives it back. (A condition's wait releases and reacquires its lock
+/// through these same operations, so it needs no rule of its own.)
+fn track_holding(held: &mut Vec<(usize, String)>, operation: Operation, object: usize, label: String) {
+    match operation.claim() {
+        Some(Claim::Acquire) => held.push((object, label)),
+        Some(Claim::Release) => {
             if let Some(at) = held.iter().rposition(|(o, _)| *o == object) {
                 held.remove(at);
             }
         }
-        _ => {}
+        None => {}
     }
 }

@@ -26,6 +26,7 @@
 //! simulation (a `Relaxed` load returns the latest value in modification order that the
 //! hardware gives it).
 
+use crate::schedule::{AtomicOp, AtomicType, Operation};
 use crate::stdlib::wait::point;
 use std::fmt;
 use std::panic::Location;
@@ -45,7 +46,7 @@ pub use std::sync::atomic::*;
 #[track_caller]
 #[inline]
 pub fn fence(order: Ordering) {
-    point("atomic::fence", Location::caller());
+    point(Operation::Fence, Location::caller());
     std::sync::atomic::fence(order);
 }
 
@@ -58,7 +59,7 @@ pub fn fence(order: Ordering) {
 #[track_caller]
 #[inline]
 pub fn compiler_fence(order: Ordering) {
-    point("atomic::compiler_fence", Location::caller());
+    point(Operation::CompilerFence, Location::caller());
     std::sync::atomic::compiler_fence(order);
 }
 
@@ -88,7 +89,7 @@ macro_rules! common {
             /// ```
             #[inline]
             pub fn load(&self, order: Ordering) -> $value {
-                point(concat!(stringify!($name), ".load"), self.site);
+                point(Operation::Atomic(AtomicType::$name, AtomicOp::Load), self.site);
                 self.inner.load(order)
             }
 
@@ -102,7 +103,7 @@ macro_rules! common {
             /// ```
             #[inline]
             pub fn store(&self, val: $value, order: Ordering) {
-                point(concat!(stringify!($name), ".store"), self.site);
+                point(Operation::Atomic(AtomicType::$name, AtomicOp::Store), self.site);
                 self.inner.store(val, order)
             }
 
@@ -115,7 +116,7 @@ macro_rules! common {
             /// ```
             #[inline]
             pub fn swap(&self, val: $value, order: Ordering) -> $value {
-                point(concat!(stringify!($name), ".swap"), self.site);
+                point(Operation::Atomic(AtomicType::$name, AtomicOp::Swap), self.site);
                 self.inner.swap(val, order)
             }
 
@@ -135,7 +136,7 @@ macro_rules! common {
                 success: Ordering,
                 failure: Ordering,
             ) -> Result<$value, $value> {
-                point(concat!(stringify!($name), ".compare_exchange"), self.site);
+                point(Operation::Atomic(AtomicType::$name, AtomicOp::CompareExchange), self.site);
                 self.inner.compare_exchange(current, new, success, failure)
             }
 
@@ -154,7 +155,7 @@ macro_rules! common {
                 success: Ordering,
                 failure: Ordering,
             ) -> Result<$value, $value> {
-                point(concat!(stringify!($name), ".compare_exchange_weak"), self.site);
+                point(Operation::Atomic(AtomicType::$name, AtomicOp::CompareExchangeWeak), self.site);
                 self.inner.compare_exchange_weak(current, new, success, failure)
             }
 
@@ -220,7 +221,7 @@ macro_rules! common {
 }
 
 macro_rules! rmw {
-    ($name:ident, $value:ty, $example:literal, $($op:ident: $doc:literal),*) => {
+    ($name:ident, $value:ty, $example:literal, $($op:ident $Op:ident: $doc:literal),*) => {
         impl $name {
             $(
                 #[doc = $doc]
@@ -232,7 +233,7 @@ macro_rules! rmw {
                 /// ```
                 #[inline]
                 pub fn $op(&self, val: $value, order: Ordering) -> $value {
-                    point(concat!(stringify!($name), ".", stringify!($op)), self.site);
+                    point(Operation::Atomic(AtomicType::$name, AtomicOp::$Op), self.site);
                     self.inner.$op(val, order)
                 }
             )*
@@ -258,14 +259,14 @@ macro_rules! integer {
 
             common!($name, std::sync::atomic::$name, $value, "1");
             rmw!($name, $value, "1",
-                fetch_add: "Adds `val` (wrapping); returns the previous value.",
-                fetch_sub: "Subtracts `val` (wrapping); returns the previous value.",
-                fetch_and: "Bitwise and with `val`; returns the previous value.",
-                fetch_nand: "Bitwise nand with `val`; returns the previous value.",
-                fetch_or: "Bitwise or with `val`; returns the previous value.",
-                fetch_xor: "Bitwise xor with `val`; returns the previous value.",
-                fetch_max: "Maximum with `val`; returns the previous value.",
-                fetch_min: "Minimum with `val`; returns the previous value."
+                fetch_add FetchAdd: "Adds `val` (wrapping); returns the previous value.",
+                fetch_sub FetchSub: "Subtracts `val` (wrapping); returns the previous value.",
+                fetch_and FetchAnd: "Bitwise and with `val`; returns the previous value.",
+                fetch_nand FetchNand: "Bitwise nand with `val`; returns the previous value.",
+                fetch_or FetchOr: "Bitwise or with `val`; returns the previous value.",
+                fetch_xor FetchXor: "Bitwise xor with `val`; returns the previous value.",
+                fetch_max FetchMax: "Maximum with `val`; returns the previous value.",
+                fetch_min FetchMin: "Minimum with `val`; returns the previous value."
             );
 
             impl Default for $name {
@@ -299,10 +300,10 @@ pub struct AtomicBool {
 
 common!(AtomicBool, std::sync::atomic::AtomicBool, bool, "true");
 rmw!(AtomicBool, bool, "true",
-    fetch_and: "Logical and with `val`; returns the previous value.",
-    fetch_nand: "Logical nand with `val`; returns the previous value.",
-    fetch_or: "Logical or with `val`; returns the previous value.",
-    fetch_xor: "Logical xor with `val`; returns the previous value."
+    fetch_and FetchAnd: "Logical and with `val`; returns the previous value.",
+    fetch_nand FetchNand: "Logical nand with `val`; returns the previous value.",
+    fetch_or FetchOr: "Logical or with `val`; returns the previous value.",
+    fetch_xor FetchXor: "Logical xor with `val`; returns the previous value."
 );
 
 impl AtomicBool {
@@ -316,7 +317,7 @@ impl AtomicBool {
     /// ```
     #[inline]
     pub fn fetch_not(&self, order: Ordering) -> bool {
-        point("AtomicBool.fetch_not", self.site);
+        point(Operation::Atomic(AtomicType::AtomicBool, AtomicOp::FetchNot), self.site);
         self.inner.fetch_not(order)
     }
 }
@@ -362,7 +363,7 @@ impl<T> AtomicPtr<T> {
     /// assert!(AtomicPtr::<u8>::new(std::ptr::null_mut()).load(Ordering::SeqCst).is_null());
     /// ```
     pub fn load(&self, order: Ordering) -> *mut T {
-        point("AtomicPtr.load", self.site);
+        point(Operation::Atomic(AtomicType::AtomicPtr, AtomicOp::Load), self.site);
         self.inner.load(order)
     }
 
@@ -374,7 +375,7 @@ impl<T> AtomicPtr<T> {
     /// p.store(std::ptr::null_mut(), Ordering::SeqCst);
     /// ```
     pub fn store(&self, ptr: *mut T, order: Ordering) {
-        point("AtomicPtr.store", self.site);
+        point(Operation::Atomic(AtomicType::AtomicPtr, AtomicOp::Store), self.site);
         self.inner.store(ptr, order)
     }
 
@@ -386,7 +387,7 @@ impl<T> AtomicPtr<T> {
     /// assert!(p.swap(std::ptr::null_mut(), Ordering::SeqCst).is_null());
     /// ```
     pub fn swap(&self, ptr: *mut T, order: Ordering) -> *mut T {
-        point("AtomicPtr.swap", self.site);
+        point(Operation::Atomic(AtomicType::AtomicPtr, AtomicOp::Swap), self.site);
         self.inner.swap(ptr, order)
     }
 
@@ -405,7 +406,7 @@ impl<T> AtomicPtr<T> {
         success: Ordering,
         failure: Ordering,
     ) -> Result<*mut T, *mut T> {
-        point("AtomicPtr.compare_exchange", self.site);
+        point(Operation::Atomic(AtomicType::AtomicPtr, AtomicOp::CompareExchange), self.site);
         self.inner.compare_exchange(current, new, success, failure)
     }
 
@@ -424,7 +425,7 @@ impl<T> AtomicPtr<T> {
         success: Ordering,
         failure: Ordering,
     ) -> Result<*mut T, *mut T> {
-        point("AtomicPtr.compare_exchange_weak", self.site);
+        point(Operation::Atomic(AtomicType::AtomicPtr, AtomicOp::CompareExchangeWeak), self.site);
         self.inner.compare_exchange_weak(current, new, success, failure)
     }
 

@@ -1,5 +1,6 @@
 //! `std::sync::Barrier`, controlled.
 
+use crate::schedule::Operation;
 use crate::stdlib::wait;
 use crate::waiter::WaitList;
 use std::fmt;
@@ -86,7 +87,7 @@ impl Barrier {
     /// assert!(me ^ t.join().unwrap());
     /// ```
     pub fn wait(&self) -> BarrierWaitResult {
-        wait::point("Barrier.wait", self.site);
+        wait::point(Operation::BarrierWait, self.site);
         let mut state = self.state.lock();
         state.arrived += 1;
         if state.arrived >= self.n {
@@ -97,7 +98,8 @@ impl Barrier {
         }
         let generation = state.generation;
         while state.generation == generation {
-            state = wait::wait(&self.state, state, |s| &mut s.waiters, None, "Barrier.wait", self.site).0;
+            state =
+                wait::wait(&self.state, state, |s| &mut s.waiters, None, Operation::BarrierWait, self.site).0;
         }
         BarrierWaitResult(false)
     }

@@ -2,7 +2,7 @@
 
 use super::mutex::MutexGuard;
 use crate::registry::Blocked;
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::stdlib::wait;
 use crate::waiter::{self, WaitList, Wake};
 use std::fmt;
@@ -104,7 +104,7 @@ impl Condvar {
     /// t.join().unwrap();
     /// ```
     pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> LockResult<MutexGuard<'a, T>> {
-        let (guard, _) = self.wait_until(guard, None, "Condvar.wait");
+        let (guard, _) = self.wait_until(guard, None, Operation::CondvarWait);
         guard
     }
 
@@ -152,7 +152,7 @@ impl Condvar {
         guard: MutexGuard<'a, T>,
         dur: Duration,
     ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)> {
-        let (guard, timed_out) = self.wait_until(guard, wait::deadline(dur), "Condvar.wait_timeout");
+        let (guard, timed_out) = self.wait_until(guard, wait::deadline(dur), Operation::CondvarWaitTimeout);
         let result = WaitTimeoutResult(timed_out);
         match guard {
             Ok(guard) => Ok((guard, result)),
@@ -188,7 +188,7 @@ impl Condvar {
             if !condition(&mut *guard) {
                 return Ok((guard, WaitTimeoutResult(false)));
             }
-            let (next, timed_out) = self.wait_until(guard, deadline, "Condvar.wait_timeout");
+            let (next, timed_out) = self.wait_until(guard, deadline, Operation::CondvarWaitTimeout);
             guard = match next {
                 Ok(next) => next,
                 Err(poisoned) => {
@@ -208,7 +208,7 @@ impl Condvar {
     /// threading::stdlib::sync::Condvar::new().notify_one(); // nobody waits: a no-op
     /// ```
     pub fn notify_one(&self) {
-        wait::point("Condvar.notify_one", self.site);
+        wait::point(Operation::CondvarNotifyOne, self.site);
         let waiter = self.waiters.lock().pop();
         if let Some(waiter) = waiter {
             waiter.notify();
@@ -221,7 +221,7 @@ impl Condvar {
     /// threading::stdlib::sync::Condvar::new().notify_all(); // nobody waits: a no-op
     /// ```
     pub fn notify_all(&self) {
-        wait::point("Condvar.notify_all", self.site);
+        wait::point(Operation::CondvarNotifyAll, self.site);
         let mut woken = Vec::new();
         {
             let mut list = self.waiters.lock();
@@ -240,7 +240,7 @@ impl Condvar {
         &self,
         guard: MutexGuard<'a, T>,
         deadline: Option<Instant>,
-        operation: &'static str,
+        operation: Operation,
     ) -> (LockResult<MutexGuard<'a, T>>, bool) {
         wait::point(operation, self.site);
         let mutex = MutexGuard::mutex(&guard);

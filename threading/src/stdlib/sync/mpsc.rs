@@ -18,6 +18,7 @@
 //!
 //! The error types are `std`'s own.
 
+use crate::schedule::Operation;
 use crate::stdlib::wait;
 use crate::waiter::{WaitList, Wake};
 use std::cell::Cell;
@@ -71,7 +72,7 @@ impl<T> Chan<T> {
     }
 
     fn send(&self, value: T) -> Result<(), SendError<T>> {
-        wait::point("mpsc.send", self.site);
+        wait::point(Operation::MpscSend, self.site);
         let mut state = self.state.lock();
         let Some(cap) = state.cap else {
             if !state.receiver {
@@ -89,7 +90,9 @@ impl<T> Chan<T> {
             if state.queue.len() < cap.max(1) {
                 break;
             }
-            state = wait::wait(&self.state, state, |s| &mut s.send_waiters, None, "mpsc.send", self.site).0;
+            state =
+                wait::wait(&self.state, state, |s| &mut s.send_waiters, None, Operation::MpscSend, self.site)
+                    .0;
         }
         state.queue.push_back(value);
         let ticket = state.pushed;
@@ -119,7 +122,7 @@ impl<T> Chan<T> {
                 state,
                 |s| &mut s.handoff_waiters,
                 None,
-                "mpsc.send",
+                Operation::MpscSend,
                 self.site,
                 on_interrupt,
             )
@@ -128,7 +131,7 @@ impl<T> Chan<T> {
     }
 
     fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
-        wait::point("mpsc.try_send", self.site);
+        wait::point(Operation::MpscTrySend, self.site);
         let mut state = self.state.lock();
         if !state.receiver {
             return Err(TrySendError::Disconnected(value));
@@ -152,7 +155,7 @@ impl<T> Chan<T> {
         Some(value)
     }
 
-    fn recv(&self, deadline: Option<Instant>, operation: &'static str) -> Result<T, RecvTimeoutError> {
+    fn recv(&self, deadline: Option<Instant>, operation: Operation) -> Result<T, RecvTimeoutError> {
         wait::point(operation, self.site);
         let mut state = self.state.lock();
         loop {
@@ -191,7 +194,7 @@ impl<T> Chan<T> {
     }
 
     fn try_recv(&self) -> Result<T, TryRecvError> {
-        wait::point("mpsc.try_recv", self.site);
+        wait::point(Operation::MpscTryRecv, self.site);
         let mut state = self.state.lock();
         match Self::take(&mut state) {
             Some(value) => Ok(value),
@@ -201,12 +204,12 @@ impl<T> Chan<T> {
     }
 
     fn add_sender(&self) {
-        wait::point("mpsc.Sender.clone", self.site);
+        wait::point(Operation::MpscSenderClone, self.site);
         self.state.lock().senders += 1;
     }
 
     fn drop_sender(&self) {
-        wait::point("mpsc.Sender.drop", self.site);
+        wait::point(Operation::MpscSenderDrop, self.site);
         let mut state = self.state.lock();
         state.senders -= 1;
         if state.senders == 0 {
@@ -215,7 +218,7 @@ impl<T> Chan<T> {
     }
 
     fn drop_receiver(&self) {
-        wait::point("mpsc.Receiver.drop", self.site);
+        wait::point(Operation::MpscReceiverDrop, self.site);
         let dropped = {
             let mut state = self.state.lock();
             state.receiver = false;
@@ -351,7 +354,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.recv(), Ok(3));
     /// ```
     pub fn recv(&self) -> Result<T, RecvError> {
-        self.chan.recv(None, "mpsc.recv").map_err(|_| RecvError)
+        self.chan.recv(None, Operation::MpscRecv).map_err(|_| RecvError)
     }
 
     /// A message if one is waiting: `Empty` if none, `Disconnected` if none will come.
@@ -378,7 +381,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.recv_timeout(Duration::from_millis(5)), Err(RecvTimeoutError::Disconnected));
     /// ```
     pub fn recv_timeout(&self, timeout: Duration) -> Result<T, RecvTimeoutError> {
-        self.chan.recv(wait::deadline(timeout), "mpsc.recv_timeout")
+        self.chan.recv(wait::deadline(timeout), Operation::MpscRecvTimeout)
     }
 
     /// Iterates over messages, blocking for each, until every sender is gone.

@@ -1,6 +1,7 @@
 //! `std::sync::Mutex`, controlled.
 
 use super::raw::RawMutex;
+use crate::schedule::Operation;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::panic::{Location, RefUnwindSafe, UnwindSafe};
@@ -66,7 +67,7 @@ impl<T: ?Sized> Drop for Unlock<'_, T> {
         if !self.panicking && std::thread::panicking() {
             self.mutex.poisoned.store(true, Ordering::Relaxed);
         }
-        self.mutex.raw.unlock("Mutex.unlock", self.mutex.site);
+        self.mutex.raw.unlock(Operation::MutexUnlock, self.mutex.site);
     }
 }
 
@@ -120,7 +121,7 @@ impl<T: ?Sized> Mutex<T> {
     /// ```
     #[inline]
     pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
-        self.raw.lock("Mutex.lock", self.site);
+        self.raw.lock(Operation::MutexLock, self.site);
         self.guard()
     }
 
@@ -136,7 +137,7 @@ impl<T: ?Sized> Mutex<T> {
     /// assert_eq!(*m.try_lock().unwrap(), 1);
     /// ```
     pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, T>> {
-        if self.raw.try_lock("Mutex.try_lock", self.site) {
+        if self.raw.try_lock(Operation::MutexTryLock, self.site) {
             Ok(self.guard()?)
         } else {
             Err(TryLockError::WouldBlock)

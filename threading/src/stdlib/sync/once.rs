@@ -1,5 +1,6 @@
 //! `std::sync::{Once, OnceLock, LazyLock}`, controlled.
 
+use crate::schedule::Operation;
 use crate::stdlib::wait;
 use crate::waiter::WaitList;
 use std::fmt;
@@ -113,7 +114,7 @@ impl Once {
     /// ```
     #[track_caller]
     pub fn call_once<F: FnOnce()>(&self, f: F) {
-        wait::point("Once.call_once", self.site);
+        wait::point(Operation::OnceCallOnce, self.site);
         if self.done.load(Ordering::Acquire) {
             return;
         }
@@ -128,7 +129,7 @@ impl Once {
     /// assert!(once.is_completed());
     /// ```
     pub fn call_once_force<F: FnOnce(&OnceState)>(&self, f: F) {
-        wait::point("Once.call_once_force", self.site);
+        wait::point(Operation::OnceCallOnceForce, self.site);
         if self.done.load(Ordering::Acquire) {
             return;
         }
@@ -143,7 +144,7 @@ impl Once {
     /// assert!(once.is_completed());
     /// ```
     pub fn is_completed(&self) -> bool {
-        wait::point("Once.is_completed", self.site);
+        wait::point(Operation::OnceIsCompleted, self.site);
         self.done.load(Ordering::Acquire)
     }
 
@@ -170,7 +171,7 @@ impl Once {
     }
 
     fn wait_inner(&self, ignore_poison: bool) {
-        wait::point("Once.wait", self.site);
+        wait::point(Operation::OnceWait, self.site);
         if self.done.load(Ordering::Acquire) {
             return;
         }
@@ -183,7 +184,15 @@ impl Once {
                     panic!("Once instance has previously been poisoned");
                 }
                 _ => {
-                    state = wait::wait(&self.state, state, |s| &mut s.waiters, None, "Once.wait", self.site).0
+                    state = wait::wait(
+                        &self.state,
+                        state,
+                        |s| &mut s.waiters,
+                        None,
+                        Operation::OnceWait,
+                        self.site,
+                    )
+                    .0
                 }
             }
         }
@@ -199,9 +208,15 @@ impl Once {
                     panic!("Once instance has previously been poisoned");
                 }
                 RUNNING => {
-                    state =
-                        wait::wait(&self.state, state, |s| &mut s.waiters, None, "Once.call_once", self.site)
-                            .0;
+                    state = wait::wait(
+                        &self.state,
+                        state,
+                        |s| &mut s.waiters,
+                        None,
+                        Operation::OnceCallOnce,
+                        self.site,
+                    )
+                    .0;
                 }
                 _ => {
                     let poisoned = state.state == POISONED;
@@ -266,7 +281,7 @@ impl<T> OnceLock<T> {
     /// assert_eq!(cell.get(), Some(&1));
     /// ```
     pub fn get(&self) -> Option<&T> {
-        wait::point("OnceLock.get", self.once.site);
+        wait::point(Operation::OnceLockGet, self.once.site);
         self.value.get()
     }
 
@@ -290,7 +305,7 @@ impl<T> OnceLock<T> {
     /// assert_eq!(cell.set(2), Err(2));
     /// ```
     pub fn set(&self, value: T) -> Result<(), T> {
-        wait::point("OnceLock.set", self.once.site);
+        wait::point(Operation::OnceLockSet, self.once.site);
         let mut value = Some(value);
         self.once.call_once_force(|_| {
             if let Some(v) = value.take() {

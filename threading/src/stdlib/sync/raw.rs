@@ -2,7 +2,7 @@
 //! (0 unlocked, 1 locked, 2 locked with possible waiters), waiters in a [`WaitList`], and a
 //! `const` constructor.
 
-use crate::schedule;
+use crate::schedule::{self, Operation};
 use crate::waiter::WaitList;
 use parking_lot::Mutex as PlMutex;
 use std::panic::Location;
@@ -24,13 +24,13 @@ impl RawMutex {
         RawMutex { state: AtomicU8::new(UNLOCKED), waiters: PlMutex::new(WaitList::new()) }
     }
 
-    pub(crate) fn try_lock(&self, operation: &'static str, site: &'static Location<'static>) -> bool {
+    pub(crate) fn try_lock(&self, operation: Operation, site: &'static Location<'static>) -> bool {
         super::super::wait::point(operation, site);
         self.state.compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed).is_ok()
     }
 
     #[inline]
-    pub(crate) fn lock(&self, operation: &'static str, site: &'static Location<'static>) {
+    pub(crate) fn lock(&self, operation: Operation, site: &'static Location<'static>) {
         if !schedule::active()
             && self.state.compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed).is_ok()
         {
@@ -40,7 +40,7 @@ impl RawMutex {
     }
 
     #[cold]
-    fn lock_slow(&self, operation: &'static str, site: &'static Location<'static>) {
+    fn lock_slow(&self, operation: Operation, site: &'static Location<'static>) {
         super::super::wait::point(operation, site);
         let mut state =
             match self.state.compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed) {
@@ -78,7 +78,7 @@ impl RawMutex {
     }
 
     #[inline]
-    pub(crate) fn unlock(&self, operation: &'static str, site: &'static Location<'static>) {
+    pub(crate) fn unlock(&self, operation: Operation, site: &'static Location<'static>) {
         super::super::wait::point(operation, site);
         if self.state.swap(UNLOCKED, Ordering::Release) == CONTENDED {
             self.waiters.lock().notify_one();

@@ -1,5 +1,6 @@
 //! `std::sync::RwLock`, controlled.
 
+use crate::schedule::Operation;
 use crate::stdlib::wait;
 use crate::waiter::WaitList;
 use std::fmt;
@@ -103,7 +104,7 @@ struct WriteUnlock<'a, T: ?Sized>(&'a RwLock<T>, bool);
 impl<T: ?Sized> Drop for ReadUnlock<'_, T> {
     fn drop(&mut self) {
         let lock = self.0;
-        wait::point("RwLock.read_unlock", lock.site);
+        wait::point(Operation::RwLockReadUnlock, lock.site);
         let mut state = lock.state.lock();
         state.readers -= 1;
         state.wake();
@@ -116,7 +117,7 @@ impl<T: ?Sized> Drop for WriteUnlock<'_, T> {
         if !self.1 && std::thread::panicking() {
             lock.poisoned.store(true, Ordering::Relaxed);
         }
-        wait::point("RwLock.write_unlock", lock.site);
+        wait::point(Operation::RwLockWriteUnlock, lock.site);
         let mut state = lock.state.lock();
         state.writer = false;
         state.wake();
@@ -167,7 +168,7 @@ impl<T: ?Sized> RwLock<T> {
     /// assert_eq!(*lock.read().unwrap(), "a");
     /// ```
     pub fn read(&self) -> LockResult<RwLockReadGuard<'_, T>> {
-        wait::point("RwLock.read", self.site);
+        wait::point(Operation::RwLockRead, self.site);
         let mut state = self.state.lock();
         while !state.can_read() {
             let cleanup = |s: &mut State, _removed: bool| s.wake();
@@ -176,7 +177,7 @@ impl<T: ?Sized> RwLock<T> {
                 state,
                 |s| &mut s.read_waiters,
                 None,
-                "RwLock.read",
+                Operation::RwLockRead,
                 self.site,
                 cleanup,
             )
@@ -195,7 +196,7 @@ impl<T: ?Sized> RwLock<T> {
     /// assert_eq!(lock.read().unwrap().len(), 2);
     /// ```
     pub fn write(&self) -> LockResult<RwLockWriteGuard<'_, T>> {
-        wait::point("RwLock.write", self.site);
+        wait::point(Operation::RwLockWrite, self.site);
         let mut state = self.state.lock();
         if !state.can_write() {
             state.writers_waiting += 1;
@@ -209,7 +210,7 @@ impl<T: ?Sized> RwLock<T> {
                     state,
                     |s| &mut s.write_waiters,
                     None,
-                    "RwLock.write",
+                    Operation::RwLockWrite,
                     self.site,
                     cleanup,
                 )
@@ -233,7 +234,7 @@ impl<T: ?Sized> RwLock<T> {
     /// assert!(lock.try_read().is_ok());
     /// ```
     pub fn try_read(&self) -> TryLockResult<RwLockReadGuard<'_, T>> {
-        wait::point("RwLock.try_read", self.site);
+        wait::point(Operation::RwLockTryRead, self.site);
         let mut state = self.state.lock();
         if !state.can_read() {
             return Err(TryLockError::WouldBlock);
@@ -254,7 +255,7 @@ impl<T: ?Sized> RwLock<T> {
     /// assert!(lock.try_write().is_ok());
     /// ```
     pub fn try_write(&self) -> TryLockResult<RwLockWriteGuard<'_, T>> {
-        wait::point("RwLock.try_write", self.site);
+        wait::point(Operation::RwLockTryWrite, self.site);
         let mut state = self.state.lock();
         if !state.can_write() {
             return Err(TryLockError::WouldBlock);

@@ -361,7 +361,7 @@ impl Controller {
 
     /// Logs the operation task `me` is about to do at `point`.
     fn record(st: &mut State, me: usize, point: &Point<'_>) {
-        match Operation::of(point.operation) {
+        match point.operation {
             Operation::Print => {
                 st.log.push(me, EventKind::Print { token: point.name.unwrap_or_default().to_string() })
             }
@@ -381,7 +381,7 @@ impl Controller {
                     registry.iter().find(|r| r.ident == task.ident).and_then(|r| r.blocked.as_ref());
                 let state = match (task.status, blocked) {
                     (Status::Blocked, Some(b))
-                        if task.thread.is_none() && Operation::of(b.blocked.operation) == Operation::ThreadJoin =>
+                        if task.thread.is_none() && b.blocked.operation == Operation::ThreadJoin =>
                     {
                         format!("waiting to join {}", b.blocked.name.as_deref().unwrap_or("a thread"))
                     }
@@ -414,7 +414,7 @@ impl Controller {
 impl Scheduler for Controller {
     fn point(&self, point: &Point<'_>) {
         let Some(me) = self.me() else { return };
-        if Operation::of(point.operation) == Operation::ThreadExit {
+        if point.operation == Operation::ThreadExit {
             // Not a decision: the exiting thread keeps its turn until `thread_finished`. A
             // joiner let in here would find the thread stopped and wait for its OS thread to
             // end — which would wait for the turn the joiner holds.
