@@ -359,15 +359,16 @@ impl Operation {
 
     /// Whether it takes or gives back a lock or a semaphore's permit: the `acquire` and
     /// `release` of [`Lock`](crate::Lock), [`RLock`](crate::RLock),
-    /// [`Semaphore`](crate::Semaphore) and [`BoundedSemaphore`](crate::BoundedSemaphore).
-    /// A release never waits, so the wait a thread blocks in is its last operation that is not
-    /// one (a condition's wait releases its lock last, then parks). The `stdlib` module's
-    /// locks (`Mutex.lock`, `RwLock.write_unlock`, ...) are not counted.
+    /// [`Semaphore`](crate::Semaphore) and [`BoundedSemaphore`](crate::BoundedSemaphore), and
+    /// the `stdlib` module's `Mutex` and `RwLock` locks and unlocks. A release never waits, so
+    /// the wait a thread blocks in is its last operation that is not one (a condition's wait,
+    /// `Condvar.wait` too, releases its lock last, then parks).
     ///
     /// ```
     /// use threading::schedule::{Claim, Operation};
     /// assert_eq!(Operation::SemaphoreAcquire.claim(), Some(Claim::Acquire));
     /// assert_eq!(Operation::LockRelease.claim(), Some(Claim::Release));
+    /// assert_eq!(Operation::MutexUnlock.claim(), Some(Claim::Release));
     /// assert_eq!(Operation::EventWait.claim(), None);
     /// ```
     pub const fn claim(self) -> Option<Claim> {
@@ -375,11 +376,17 @@ impl Operation {
             Operation::LockAcquire
             | Operation::RLockAcquire
             | Operation::SemaphoreAcquire
-            | Operation::BoundedSemaphoreAcquire => Some(Claim::Acquire),
+            | Operation::BoundedSemaphoreAcquire
+            | Operation::MutexLock
+            | Operation::RwLockRead
+            | Operation::RwLockWrite => Some(Claim::Acquire),
             Operation::LockRelease
             | Operation::RLockRelease
             | Operation::SemaphoreRelease
-            | Operation::BoundedSemaphoreRelease => Some(Claim::Release),
+            | Operation::BoundedSemaphoreRelease
+            | Operation::MutexUnlock
+            | Operation::RwLockReadUnlock
+            | Operation::RwLockWriteUnlock => Some(Claim::Release),
             _ => None,
         }
     }
