@@ -2,7 +2,7 @@
 
 use crate::core::exercise::{Exercise, Fault, Run, Token};
 use crate::core::plan::{Mode, RunSpec};
-use crate::core::record::{EventKind, Printed, RunEnd, RunRecord, ThreadReport};
+use crate::core::record::{Printed, RunEnd, RunRecord, ThreadReport};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -189,7 +189,9 @@ pub fn start_order(exercise: &Exercise, spec: &RunSpec) -> Vec<String> {
 pub fn judge(exercise: &Exercise, spec: &RunSpec, record: &RunRecord) -> Option<Failure> {
     let expected = (exercise.expected)(spec.n);
     let events = &record.printed;
-    let printed: Vec<&Printed> = events.iter().filter(|e| e.kind == EventKind::Callback).collect();
+    // The output: callbacks, and the values calls returned (exercises that record them).
+    let printed: Vec<&Printed> =
+        events.iter().filter(|e| crate::core::exercise::check::is_output(exercise, e)).collect();
     let stopped = Divergence {
         index: printed.len(),
         expected: if exercise.exact {

@@ -33,6 +33,21 @@ pub enum Token {
     Word(String),
 }
 
+impl Token {
+    /// An integer as a token: a [`Number`](Token::Number) if it is not negative, else a
+    /// [`Word`](Token::Word) with its digits (`-1`), which no checker mistakes for a value it
+    /// handed out.
+    ///
+    /// ```
+    /// use threadlab_grader::exercise::Token;
+    /// assert_eq!(Token::integer(7), Token::Number(7));
+    /// assert_eq!(Token::integer(-1), Token::Word("-1".into()));
+    /// ```
+    pub fn integer(value: i64) -> Token {
+        u64::try_from(value).map(Token::Number).unwrap_or_else(|_| Token::Word(value.to_string()))
+    }
+}
+
 impl fmt::Display for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
