@@ -43,6 +43,8 @@ fn exercises_lists_every_exercise_with_its_exact_skeleton() {
         "pub fn number(&self, print_number: impl Fn(usize));",
         "pub fn hydrogen(&self, release_hydrogen: impl FnOnce());",
         "pick_left_fork: impl FnOnce(),",
+        "pub fn dequeue(&self) -> i32;",
+        "cross_car: impl FnOnce(),",
     ] {
         assert!(text.contains(line), "missing `{line}` in:\n{text}");
     }
@@ -50,7 +52,16 @@ fn exercises_lists_every_exercise_with_its_exact_skeleton() {
     let ids: Vec<&str> = list.as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
-        ["print-in-order", "foobar", "zero-even-odd", "fizz-buzz", "building-h2o", "dining-philosophers"]
+        [
+            "print-in-order",
+            "foobar",
+            "zero-even-odd",
+            "fizz-buzz",
+            "building-h2o",
+            "dining-philosophers",
+            "bounded-blocking-queue",
+            "traffic-light"
+        ]
     );
 }
 

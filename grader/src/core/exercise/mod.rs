@@ -11,12 +11,14 @@
 //! Deadlocks, timeouts, panics and limits are not the exercise's business: the judge
 //! ([`judge`](crate::core::judge)) decides those the same way for every exercise.
 
+pub mod bounded_blocking_queue;
 pub mod building_h2o;
 pub mod check;
 pub mod dining_philosophers;
 pub mod fizz_buzz;
 pub mod foobar;
 pub mod print_in_order;
+pub mod traffic_light;
 pub mod zero_even_odd;
 
 pub use self::check::{Fault, Problem, Run};
@@ -190,13 +192,15 @@ pub const SMALL_SIZES: &[usize] = &[1, 2, 3, 4, 5, 6, 7, 10];
 
 /// Every exercise, in the lessons' order.
 pub fn all() -> &'static [&'static Exercise] {
-    static ALL: [&Exercise; 6] = [
+    static ALL: [&Exercise; 8] = [
         &print_in_order::EXERCISE,
         &foobar::EXERCISE,
         &zero_even_odd::EXERCISE,
         &fizz_buzz::EXERCISE,
         &building_h2o::EXERCISE,
         &dining_philosophers::EXERCISE,
+        &bounded_blocking_queue::EXERCISE,
+        &traffic_light::EXERCISE,
     ];
     &ALL
 }
