@@ -146,9 +146,9 @@ fn a_spent_time_budget_stops_after_the_minimum_runs_and_says_so() {
 
 #[test]
 fn bad_input_is_a_clear_error_with_status_2() {
-    let unknown = run(&["check", "-e", "traffic-light", "x.rs"]);
+    let unknown = run(&["check", "-e", "sleeping-barber", "x.rs"]);
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown exercise `traffic-light`"));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown exercise `sleeping-barber`"));
     let missing = run(&["check", "-e", "foobar", "/nonexistent/solution.rs"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/solution.rs"));

@@ -1,5 +1,5 @@
 //! Design Bounded Blocking Queue (LeetCode 1188): two producer threads call `enqueue` n times
-//! each, two consumer threads call `dequeue` n times each and one thread calls `size` n times,
+//! each, two consumer threads call `dequeue` n times each and one thread calls `size` 3n times,
 //! on one `BoundedBlockingQueue::new(capacity(n))`. The values are unique and say who put
 //! them in: producer p's call i enqueues [`value(p, i)`](value) = 100 (p + 1) + i.
 //!
@@ -42,7 +42,7 @@ pub static EXERCISE: Exercise = Exercise {
     roles: &[
         Role { method: "enqueue", threads: Count::Fixed(PRODUCERS), calls: Count::TimesN(1) },
         Role { method: "dequeue", threads: Count::Fixed(2), calls: Count::TimesN(1) },
-        Role { method: "size", threads: Count::Fixed(1), calls: Count::TimesN(1) },
+        Role { method: "size", threads: Count::Fixed(1), calls: Count::TimesN(SIZE_CALLS) },
     ],
     rule: "a bounded FIFO queue: never more items than the capacity (enqueue blocks while full), dequeue \
            blocks while empty and returns each enqueued value exactly once, values of one producer leave in \
@@ -53,7 +53,7 @@ impl BoundedBlockingQueue {
     pub fn new(capacity: usize) -> BoundedBlockingQueue;
     pub fn enqueue(&self, element: i32); // 2 producer threads, n calls each; blocks while full
     pub fn dequeue(&self) -> i32;        // 2 consumer threads, n calls each; blocks while empty
-    pub fn size(&self) -> usize;         // 1 thread, n calls
+    pub fn size(&self) -> usize;         // 1 thread, 3n calls
 }",
     // Capacity 1, 2, 3, 1, 2 (and 1 at the large n): 2n items through 5 threads.
     sizes: &[1, 2, 3, 4, 5],
@@ -66,6 +66,9 @@ impl BoundedBlockingQueue {
 };
 
 const PRODUCERS: usize = 2;
+/// size() calls per n: the size thread is the one witness of an over-full queue while both
+/// consumers wait in dequeue (a history that is otherwise linearizable).
+const SIZE_CALLS: usize = 3;
 const ENQUEUE: usize = 0;
 const DEQUEUE: usize = 1;
 const SIZE: usize = 2;
@@ -95,7 +98,10 @@ fn origin(token: &Token, n: usize) -> Option<usize> {
 /// at a time: each round, the first producer's value goes in and out, then the second's, then
 /// size() finds the queue empty.
 fn expected(n: usize) -> Vec<Token> {
-    (0..n).flat_map(|i| [value(0, i) as u64, value(1, i) as u64, 0]).map(Token::Number).collect()
+    (0..n)
+        .flat_map(|i| [value(0, i) as u64, value(1, i) as u64].into_iter().chain([0; SIZE_CALLS]))
+        .map(Token::Number)
+        .collect()
 }
 
 /// What the checker knows about one value.
