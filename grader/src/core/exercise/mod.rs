@@ -130,8 +130,9 @@ pub struct Exercise {
     /// A large `n` tested twice in the first round, if any.
     pub large_size: Option<usize>,
     /// A correct output for `n`: the only one when [`exact`](Exercise::exact), otherwise one
-    /// of many. Its length is the number of callback events of a complete run (it sizes the
-    /// run's limits and the reports' "after k of N").
+    /// of many. Its length is the number of output events of a complete run — callbacks, and
+    /// the values calls returned ([`check::is_output`]) — (it sizes the run's limits and the
+    /// reports' "after k of N").
     pub expected: fn(n: usize) -> Vec<Token>,
     /// Whether [`expected`](Exercise::expected) is the one correct output (reports then show
     /// it as such; otherwise they show the rule).
