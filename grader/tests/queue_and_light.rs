@@ -1,5 +1,6 @@
 //! The checkers of bounded-blocking-queue and traffic-light on hand-made event logs: sound on
-//! correct runs with overlapping calls, failing on each rule they check.
+//! correct runs with overlapping calls, failing on each rule they check; and both exercises
+//! graded in process (`check!`), values returned by `dequeue` included.
 
 use threadlab_grader::core::exercise::{Exercise, Fault, Problem, Run, Token, find};
 use threadlab_grader::core::record::{EventKind, Printed};
@@ -236,4 +237,121 @@ fn the_new_exercises_expected_runs_pass_their_own_checkers() {
     // The queue's capacity pattern covers 1 and 2.
     use threadlab_grader::core::exercise::bounded_blocking_queue::capacity;
     assert_eq!(queue().sizes.iter().map(|&n| capacity(n)).collect::<Vec<_>>(), [1, 2, 3, 1, 2]);
+}
+
+#[test]
+fn returned_values_are_output_and_method_names_are_not() {
+    use threadlab_grader::core::exercise::check::is_output;
+    let value = ret(C0, 0, Some(100));
+    let plain = ret(P0, 0, None);
+    assert!(is_output(queue(), &value));
+    assert!(!is_output(queue(), &plain), "an enqueue's Return carries its method's name");
+    assert!(!is_output(queue(), &call(C0, 0)));
+    let h2o = find("building-h2o").unwrap();
+    let returned = event(EventKind::Return, 0, 0, 0, Token::Word("hydrogen".into()));
+    assert!(!is_output(h2o, &returned), "building-h2o records no values: its output is its callbacks");
+}
+
+/// A right queue in process (`check!`): its dequeues' values reach the checker through
+/// `Printer::returned`; an integer type other than the skeleton's (`u32`) goes through `as _`.
+pub struct BoundedBlockingQueue {
+    capacity: u32,
+    items: threading::Condition<std::collections::VecDeque<u32>>,
+    lifo: bool,
+}
+
+impl BoundedBlockingQueue {
+    pub fn new(capacity: u32) -> BoundedBlockingQueue {
+        BoundedBlockingQueue {
+            capacity,
+            items: threading::Condition::with_data(Default::default()),
+            lifo: false,
+        }
+    }
+    pub fn enqueue(&self, element: u32) {
+        let mut items = self.items.lock();
+        items.wait_for(|q| q.len() < self.capacity as usize);
+        items.push_back(element);
+        items.notify_all();
+    }
+    pub fn dequeue(&self) -> u32 {
+        let mut items = self.items.lock();
+        items.wait_for(|q| !q.is_empty());
+        let element = if self.lifo { items.pop_back() } else { items.pop_front() };
+        items.notify_all();
+        element.unwrap()
+    }
+    pub fn size(&self) -> u32 {
+        self.items.lock().len() as u32
+    }
+}
+
+/// The same queue, taking from the back.
+pub struct Lifo(BoundedBlockingQueue);
+
+impl Lifo {
+    pub fn new(capacity: u32) -> Lifo {
+        Lifo(BoundedBlockingQueue { lifo: true, ..BoundedBlockingQueue::new(capacity) })
+    }
+    pub fn enqueue(&self, element: u32) {
+        self.0.enqueue(element)
+    }
+    pub fn dequeue(&self) -> u32 {
+        self.0.dequeue()
+    }
+    pub fn size(&self) -> u32 {
+        self.0.size()
+    }
+}
+
+#[test]
+fn the_queue_is_checked_in_process_by_what_dequeue_returns() {
+    use threadlab_grader::{CheckOptions, Verdict};
+    let quiet = || CheckOptions { print: false, repeat: Some(3), ..Default::default() };
+    let report = threadlab_grader::check!(bounded_blocking_queue, BoundedBlockingQueue, quiet());
+    assert_eq!(report.verdict, Verdict::Pass, "{report}");
+    let report = threadlab_grader::check!(bounded_blocking_queue, Lifo, quiet());
+    assert_eq!(report.verdict, Verdict::WrongOutput, "{report}");
+    let failure = report.failure.expect("a failure");
+    assert!(failure.message.contains("FIFO"), "{failure:?}");
+    // The report's output is what dequeue() and size() returned.
+    let dequeued = &failure.by_method[1];
+    assert_eq!(dequeued.method, "dequeue");
+    assert!(
+        !dequeued.printed.is_empty() && dequeued.printed.iter().all(|v| v.parse::<u32>().is_ok()),
+        "{failure:?}"
+    );
+}
+
+pub struct TrafficLight {
+    green: threading::Lock<u8>,
+}
+
+#[allow(clippy::new_without_default)] // the skeleton's constructor, as a learner writes it
+impl TrafficLight {
+    pub fn new() -> TrafficLight {
+        TrafficLight { green: threading::Lock::with_data(1) }
+    }
+    pub fn car_arrived(
+        &self,
+        _car: u8,
+        road: u8,
+        _direction: u8,
+        turn_green: impl FnOnce(),
+        cross: impl FnOnce(),
+    ) {
+        let mut green = self.green.lock();
+        if *green != road {
+            turn_green();
+            *green = road;
+        }
+        cross();
+    }
+}
+
+#[test]
+fn the_traffic_light_takes_any_integer_type_in_process() {
+    let quiet = threadlab_grader::CheckOptions { print: false, repeat: Some(3), ..Default::default() };
+    let report = threadlab_grader::check!(traffic_light, TrafficLight, quiet);
+    assert_eq!(report.verdict, threadlab_grader::Verdict::Pass, "{report}");
 }
