@@ -44,8 +44,8 @@
 //!
 //! `check!(exercise, Type)` prints the same report the command-line grader would (without
 //! the sandbox and the forbidden-code check: the learner checks their own code). Exercises
-//! are `print_in_order`, `foobar`, `zero_even_odd`, `fizz_buzz`, `building_h2o` and
-//! `dining_philosophers` (written against the API of [`core::exercise`]); `check!(exercise, Type, options)`
+//! are `print_in_order`, `foobar`, `zero_even_odd`, `fizz_buzz`, `building_h2o`,
+//! `dining_philosophers`, `bounded_blocking_queue` and `traffic_light` (written against the API of [`core::exercise`]); `check!(exercise, Type, options)`
 //! takes [`CheckOptions`]. [`replay!`] reruns a failing schedule.
 //!
 //! # Threat model (command-line grader)

@@ -43,6 +43,8 @@ fn exercises_lists_every_exercise_with_its_exact_skeleton() {
         "pub fn number(&self, print_number: impl Fn(usize));",
         "pub fn hydrogen(&self, release_hydrogen: impl FnOnce());",
         "pick_left_fork: impl FnOnce(),",
+        "pub fn dequeue(&self) -> i32;",
+        "cross_car: impl FnOnce(),",
     ] {
         assert!(text.contains(line), "missing `{line}` in:\n{text}");
     }
@@ -50,7 +52,16 @@ fn exercises_lists_every_exercise_with_its_exact_skeleton() {
     let ids: Vec<&str> = list.as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
-        ["print-in-order", "foobar", "zero-even-odd", "fizz-buzz", "building-h2o", "dining-philosophers"]
+        [
+            "print-in-order",
+            "foobar",
+            "zero-even-odd",
+            "fizz-buzz",
+            "building-h2o",
+            "dining-philosophers",
+            "bounded-blocking-queue",
+            "traffic-light"
+        ]
     );
 }
 
@@ -135,9 +146,9 @@ fn a_spent_time_budget_stops_after_the_minimum_runs_and_says_so() {
 
 #[test]
 fn bad_input_is_a_clear_error_with_status_2() {
-    let unknown = run(&["check", "-e", "traffic-light", "x.rs"]);
+    let unknown = run(&["check", "-e", "sleeping-barber", "x.rs"]);
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown exercise `traffic-light`"));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown exercise `sleeping-barber`"));
     let missing = run(&["check", "-e", "foobar", "/nonexistent/solution.rs"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/solution.rs"));

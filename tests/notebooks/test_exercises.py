@@ -26,6 +26,13 @@ EXERCISES = [
         "dining_philosophers.rs",
         "threadlab_grader::check!(dining_philosophers, DiningPhilosophers);",
     ),
+    (
+        "12-bounded-blocking-queue.ipynb",
+        "bounded-blocking-queue",
+        "bounded_blocking_queue.rs",
+        "threadlab_grader::check!(bounded_blocking_queue, BoundedBlockingQueue);",
+    ),
+    ("13-traffic-light.ipynb", "traffic-light", "traffic_light.rs", "threadlab_grader::check!(traffic_light, TrafficLight);"),
 ]
 
 # Zero Even Odd where zero always hands the turn to odd: with n = 2, even waits forever.

@@ -388,13 +388,22 @@ fn start(
             }
             let method = subject.exercise.roles[role].method;
             for call in 0..calls {
-                let printer = Printer { role, instance, owner: position, call, run: &shared };
+                let printer = Printer {
+                    role,
+                    instance,
+                    owner: position,
+                    call,
+                    run: &shared,
+                    returned: Default::default(),
+                };
                 if subject.exercise.records_calls {
                     shared.push(&printer, Token::Word(method.to_string()), EventKind::Call);
                 }
                 (subject.methods[role])(&*object, &printer);
                 if subject.exercise.records_calls {
-                    shared.push(&printer, Token::Word(method.to_string()), EventKind::Return);
+                    // What the call returned, if the adapter said; else the method's name.
+                    let token = printer.take_returned().unwrap_or_else(|| Token::Word(method.to_string()));
+                    shared.push(&printer, token, EventKind::Return);
                 }
             }
             shared.progress.fetch_add(1, Ordering::Relaxed);

@@ -1,8 +1,9 @@
 //! The verdict of one run, decided from what was observed (never from what the submission says).
 
+use crate::core::exercise::check::is_output;
 use crate::core::exercise::{Exercise, Fault, Run, Token};
 use crate::core::plan::{Mode, RunSpec};
-use crate::core::record::{EventKind, Printed, RunEnd, RunRecord, ThreadReport};
+use crate::core::record::{Printed, RunEnd, RunRecord, ThreadReport};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -133,13 +134,14 @@ pub struct Failure {
     pub note: Option<String>,
 }
 
-/// The checker's problem as the judge reports it: verdict, message, and where.
+/// The checker's problem as the judge reports it: verdict, message, and where (no output
+/// position when the bad event is a call or a return without a value: the message names it).
 fn problem(
     exercise: &Exercise,
     spec: &RunSpec,
     printed: &[Printed],
     complete: bool,
-) -> Option<(Verdict, String, Divergence)> {
+) -> Option<(Verdict, String, Option<Divergence>)> {
     let run = Run { exercise, n: spec.n, threads: &spec.order, events: printed, complete };
     let problem = (exercise.check)(&run).err()?;
     let verdict = match problem.fault {
@@ -147,13 +149,16 @@ fn problem(
         Fault::WrongThread => Verdict::WrongThread,
     };
     let event = printed.get(problem.event);
+    if event.is_some_and(|e| !is_output(exercise, e)) {
+        return Some((verdict, problem.message, None));
+    }
     let divergence = Divergence {
         index: run.token_position(problem.event),
         expected: problem.expected,
         got: event.map(|e| e.token.to_string()),
         method: event.map(|e| exercise.role_name(e.role).to_string()),
     };
-    Some((verdict, problem.message, divergence))
+    Some((verdict, problem.message, Some(divergence)))
 }
 
 /// Whether a panic message says a resource ran out (threads, memory) rather than a bug.
@@ -189,7 +194,8 @@ pub fn start_order(exercise: &Exercise, spec: &RunSpec) -> Vec<String> {
 pub fn judge(exercise: &Exercise, spec: &RunSpec, record: &RunRecord) -> Option<Failure> {
     let expected = (exercise.expected)(spec.n);
     let events = &record.printed;
-    let printed: Vec<&Printed> = events.iter().filter(|e| e.kind == EventKind::Callback).collect();
+    // The output: callbacks, and the values calls returned (exercises that record them).
+    let printed: Vec<&Printed> = events.iter().filter(|e| is_output(exercise, e)).collect();
     let stopped = Divergence {
         index: printed.len(),
         expected: if exercise.exact {
@@ -214,7 +220,7 @@ pub fn judge(exercise: &Exercise, spec: &RunSpec, record: &RunRecord) -> Option<
                 if let RunEnd::Deadlock { threads: t } | RunEnd::Spinning { threads: t, .. } = end {
                     threads = t.clone();
                 }
-                (problem.0, problem.1, Some(problem.2))
+                (problem.0, problem.1, problem.2)
             }
             (RunEnd::Deadlock { threads: t }, None) => {
                 threads = t.clone();

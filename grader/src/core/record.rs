@@ -18,7 +18,9 @@ pub enum EventKind {
     /// [`Exercise::records_calls`](crate::core::exercise::Exercise::records_calls)); the
     /// token is the method's name.
     Call,
-    /// A method call returned (same condition); the token is the method's name.
+    /// A method call returned (same condition); the token is what the call returned when
+    /// the adapter recorded it ([`Printer::returned`](crate::Printer::returned): `dequeue`'s
+    /// value), else the method's name.
     Return,
 }
 

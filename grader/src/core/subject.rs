@@ -19,6 +19,8 @@ pub struct Printer<'a> {
     pub(crate) owner: usize,
     pub(crate) call: usize,
     pub(crate) run: &'a RunShared,
+    /// What the call returned, if the adapter said (see [`returned`](Printer::returned)).
+    pub(crate) returned: std::sync::Mutex<Option<Token>>,
 }
 
 impl Printer<'_> {
@@ -35,6 +37,27 @@ impl Printer<'_> {
     /// Records any token as a callback event of this call.
     pub fn token(&self, token: Token) {
         self.run.record(self, token);
+    }
+
+    /// Records what this call returned (`dequeue`'s value, `size`'s count): the harness puts
+    /// it on the call's [`Return`](crate::core::record::EventKind::Return) event in place of
+    /// the method's name, so a checker sees each value with the interval of the call that
+    /// returned it. Only exercises that [record calls](crate::core::exercise::Exercise::records_calls)
+    /// have Return events; a call that records nothing keeps the method's name. Not a
+    /// scheduling point, and not an event of its own: replay strings do not change.
+    pub fn returned(&self, token: Token) {
+        *self.returned.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
+    }
+
+    /// [`returned`](Printer::returned) for an integer of any type (the adapter's `as i64`):
+    /// see [`Token::integer`].
+    pub fn returned_integer(&self, value: i64) {
+        self.returned(Token::integer(value));
+    }
+
+    /// Takes what the call returned (the harness, once the call is over).
+    pub(crate) fn take_returned(&self) -> Option<Token> {
+        self.returned.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     /// Which of its method's threads makes this call (0 for the first started): five

@@ -53,9 +53,10 @@ impl<'a> Run<'a> {
         self.events.iter().enumerate().filter(|(_, e)| e.kind == EventKind::Callback)
     }
 
-    /// The number of callback events before event `index` (its token position).
+    /// The number of output events (see [`is_output`]) before event `index` (its token
+    /// position).
     pub fn token_position(&self, index: usize) -> usize {
-        self.events[..index.min(self.events.len())].iter().filter(|e| e.kind == EventKind::Callback).count()
+        self.events[..index.min(self.events.len())].iter().filter(|e| is_output(self.exercise, e)).count()
     }
 
     /// Which of its role's threads the thread at `position` is (0 for the first started).
@@ -96,6 +97,20 @@ impl Problem {
     pub fn expecting(mut self, expected: impl ToString) -> Problem {
         self.expected = Some(expected.to_string());
         self
+    }
+}
+
+/// Whether an event is part of the run's output as reports show it: a callback event, or the
+/// [`Return`](EventKind::Return) event of a call whose adapter recorded what it returned
+/// ([`Printer::returned`](crate::Printer::returned): its token is that value, not the
+/// method's name). An exercise without returned values has only its callbacks as output.
+pub fn is_output(exercise: &Exercise, event: &Printed) -> bool {
+    match event.kind {
+        EventKind::Callback => true,
+        EventKind::Call => false,
+        EventKind::Return => {
+            !matches!(&event.token, Token::Word(w) if w.as_str() == exercise.role_name(event.role))
+        }
     }
 }
 

@@ -13,12 +13,14 @@
 //! Deadlocks, timeouts, panics and limits are not the exercise's business: the judge
 //! ([`judge`](crate::core::judge)) decides those the same way for every exercise.
 
+pub mod bounded_blocking_queue;
 pub mod building_h2o;
 pub mod check;
 pub mod dining_philosophers;
 pub mod fizz_buzz;
 pub mod foobar;
 pub mod print_in_order;
+pub mod traffic_light;
 pub mod zero_even_odd;
 
 pub use self::check::{Fault, Problem, Run};
@@ -34,6 +36,21 @@ pub enum Token {
     Number(u64),
     /// A word printed by a word callback.
     Word(String),
+}
+
+impl Token {
+    /// An integer as a token: a [`Number`](Token::Number) if it is not negative, else a
+    /// [`Word`](Token::Word) with its digits (`-1`), which no checker mistakes for a value it
+    /// handed out.
+    ///
+    /// ```
+    /// use threadlab_grader::exercise::Token;
+    /// assert_eq!(Token::integer(7), Token::Number(7));
+    /// assert_eq!(Token::integer(-1), Token::Word("-1".into()));
+    /// ```
+    pub fn integer(value: i64) -> Token {
+        u64::try_from(value).map(Token::Number).unwrap_or_else(|_| Token::Word(value.to_string()))
+    }
 }
 
 impl fmt::Display for Token {
@@ -116,8 +133,9 @@ pub struct Exercise {
     /// A large `n` tested twice in the first round, if any.
     pub large_size: Option<usize>,
     /// A correct output for `n`: the only one when [`exact`](Exercise::exact), otherwise one
-    /// of many. Its length is the number of callback events of a complete run (it sizes the
-    /// run's limits and the reports' "after k of N").
+    /// of many. Its length is the number of output events of a complete run — callbacks, and
+    /// the values calls returned ([`check::is_output`]) — (it sizes the run's limits and the
+    /// reports' "after k of N").
     pub expected: fn(n: usize) -> Vec<Token>,
     /// Whether [`expected`](Exercise::expected) is the one correct output (reports then show
     /// it as such; otherwise they show the rule).
@@ -178,13 +196,15 @@ pub const SMALL_SIZES: &[usize] = &[1, 2, 3, 4, 5, 6, 7, 10];
 
 /// The exercises built into the grader, in the lessons' order.
 pub fn built_in() -> &'static [&'static Exercise] {
-    static BUILT_IN: [&Exercise; 6] = [
+    static BUILT_IN: [&Exercise; 8] = [
         &print_in_order::EXERCISE,
         &foobar::EXERCISE,
         &zero_even_odd::EXERCISE,
         &fizz_buzz::EXERCISE,
         &building_h2o::EXERCISE,
         &dining_philosophers::EXERCISE,
+        &bounded_blocking_queue::EXERCISE,
+        &traffic_light::EXERCISE,
     ];
     &BUILT_IN
 }

@@ -1,0 +1,28 @@
+// expect: wrong-output
+// why: starts with road B green: the first car of road A turns a road green that already is.
+use threading::Lock;
+
+pub struct TrafficLight {
+    green: Lock<i32>,
+}
+
+impl TrafficLight {
+    pub fn new() -> TrafficLight {
+        TrafficLight { green: Lock::with_data(2) }
+    }
+    pub fn car_arrived(
+        &self,
+        _car_id: i32,
+        road_id: i32,
+        _direction: i32,
+        turn_green: impl FnOnce(),
+        cross_car: impl FnOnce(),
+    ) {
+        let mut green = self.green.lock();
+        if *green != road_id {
+            turn_green();
+            *green = road_id;
+        }
+        cross_car();
+    }
+}

@@ -1,0 +1,30 @@
+// expect: wrong-output
+// why: std::sync::Mutex, but the guard is dropped before the car crosses: the light can
+//      change under a crossing car.
+use std::sync::Mutex;
+
+pub struct TrafficLight {
+    green: Mutex<i32>,
+}
+
+impl TrafficLight {
+    pub fn new() -> TrafficLight {
+        TrafficLight { green: Mutex::new(1) }
+    }
+    pub fn car_arrived(
+        &self,
+        _car_id: i32,
+        road_id: i32,
+        _direction: i32,
+        turn_green: impl FnOnce(),
+        cross_car: impl FnOnce(),
+    ) {
+        let mut green = self.green.lock().unwrap();
+        if *green != road_id {
+            turn_green();
+            *green = road_id;
+        }
+        drop(green);
+        cross_car();
+    }
+}
