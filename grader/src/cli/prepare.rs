@@ -19,7 +19,7 @@ pub const FILE_NAME: &str = "submission.rs";
 /// `adapter!` builds the subject (the file is trusted: it is not put through the policy).
 pub fn harness(exercise: &Exercise) -> String {
     let ty = exercise.type_name;
-    let (definition, subject) = match exercise::authored_source(exercise) {
+    let (definition, subject) = match exercise::as_authored(exercise) {
         Some(authored) => (
             format!(
                 "#[allow(dead_code, unused_imports, unused_macros, clippy::all)]\nmod __tl_exercise {{\n{}\n    pub(crate) fn __tl_subject() -> ::threadlab_grader::Subject {{\n        adapter!(super::{ty})\n    }}\n}}\n",

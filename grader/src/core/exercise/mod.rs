@@ -244,7 +244,7 @@ pub fn authored() -> &'static [Authored] {
 }
 
 /// The authored exercise `exercise` is, if it is one (its file's text is then the harness's).
-pub fn authored_source(exercise: &Exercise) -> Option<&'static Authored> {
+pub fn as_authored(exercise: &Exercise) -> Option<&'static Authored> {
     authored().iter().find(|a| std::ptr::eq(a.exercise, exercise))
 }
 
