@@ -34,7 +34,10 @@ impl Engine {
         // On a thread of rust-analyzer's own, so that cells run meanwhile (see `finish_warm_up`
         // for the requests that ask it).
         match self.ctx.analyse_in_background(&code) {
-            Ok(analysis) => self.warming = Some(analysis),
+            Ok(analysis) => {
+                tracing::info!("rust-analyzer's warm-up started");
+                self.warming = Some(analysis);
+            }
             Err(error) => tracing::debug!("rust-analyzer's warm-up did not start: {error}"),
         }
         self.analyzer_warm = true;

@@ -20,6 +20,7 @@ use crate::errors::bail;
 use crate::evcxr_internal_runtime;
 use crate::item;
 use crate::module::Module;
+use crate::module::direct_rustc;
 use crate::module::SoFile;
 use crate::runtime;
 use crate::rust_analyzer::Completions;
@@ -109,6 +110,9 @@ pub(crate) struct Config {
     pub(crate) variable_types_from_rustc: bool,
     /// The optimisation level of dependencies, if it does not follow `opt_level`.
     pub(crate) dependency_opt_level: Option<String>,
+    /// Drawn once per context, so that a record of how cargo compiled the user's crate is
+    /// never used by another session (see [`crate::module::direct_rustc`]).
+    session: u64,
 }
 
 fn create_initial_config(tmpdir: PathBuf, subprocess_path: PathBuf) -> Result<Config> {
@@ -157,6 +161,10 @@ impl Config {
             build_envs: Default::default(),
             variable_types_from_rustc: false,
             dependency_opt_level: None,
+            session: {
+                use std::hash::BuildHasher;
+                std::collections::hash_map::RandomState::new().hash_one(std::process::id())
+            },
         })
     }
 
@@ -250,7 +258,36 @@ impl Config {
             }
         }
 
+        if self.variable_types_from_rustc {
+            // The key names everything cargo is asked, the environment it inherits included
+            // (`:env` sets this process's): the record of its rustc command is used while the
+            // same command would be run (and the manifest is the same).
+            let environment = {
+                use std::hash::BuildHasher;
+                let mut variables: Vec<_> = std::env::vars_os().collect();
+                variables.sort();
+                std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+                    .hash_one(variables)
+            };
+            let key = format!("{:x} {environment:x} {command:?}", self.session);
+            command
+                .env(direct_rustc::RECORD_KEY_ENV, key)
+                .env(
+                    direct_rustc::RECORD_ENV,
+                    self.crate_dir().join(direct_rustc::RECORD_FILE),
+                )
+                .env(direct_rustc::RECORD_SINCE_ENV, direct_rustc::now().to_string());
+        }
         command
+    }
+
+    /// The key of `cargo build` (see [`Config::cargo_command`]), when its rustc command is
+    /// recorded.
+    pub(crate) fn direct_rustc_key(&self) -> Option<String> {
+        self.cargo_command("build")
+            .get_envs()
+            .find(|(key, _)| *key == direct_rustc::RECORD_KEY_ENV)
+            .and_then(|(_, value)| value?.to_str().map(str::to_owned))
     }
 
     pub(crate) fn crate_dir(&self) -> &Path {
@@ -831,6 +868,24 @@ impl EvalContext {
         // TODO: Now that we have rust analyzer, we can probably with a bit of work obtain all the
         // information we need without relying on compilation errors. See if we can get rid of this.
         loop {
+            // A compile with type placeholders is there for rustc's diagnostics: rustc alone
+            // gives them in a fraction of a cargo build. Errors it cannot fix are left for the
+            // real build below to report.
+            if remaining_retries > 0 && state.has_type_probes() {
+                let code = state.code_to_compile(user_code.clone(), state.compilation_mode());
+                if let Some(errors) = self.module.check_with_rustc(&code, &state.config)? {
+                    let mut fixed = HashSet::new();
+                    for error in &errors {
+                        self.attempt_to_fix_error(error, &mut user_code, state, &mut fixed)?;
+                    }
+                    if !fixed.is_empty() {
+                        remaining_retries -= 1;
+                        let fixed_sorted: Vec<_> = fixed.into_iter().collect();
+                        phases.phase_complete(&format!("Type probe {}", fixed_sorted.join("|")));
+                        continue;
+                    }
+                }
+            }
             // Try to compile and run the code.
             let result = self.try_run_statements(
                 user_code.clone(),
@@ -1771,6 +1826,17 @@ pub struct ContextState {
 }
 
 impl ContextState {
+    /// Whether a variable is still stored as a type placeholder, so the next compile is a probe
+    /// that only exists for rustc's diagnostics.
+    fn has_type_probes(&self) -> bool {
+        self.variable_states.values().any(|variable| {
+            matches!(
+                variable.persist,
+                Persist::ProbeType | Persist::ProbeClosure { .. }
+            )
+        })
+    }
+
     fn new(config: Config) -> ContextState {
         ContextState {
             items_by_name: HashMap::new(),

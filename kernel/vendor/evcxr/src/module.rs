@@ -7,6 +7,7 @@
 
 use self::artifacts::read_artifacts;
 use self::cache::CacheResult;
+use self::direct_rustc::RecordedRustc;
 use crate::code_block::CodeBlock;
 use crate::errors::CompilationError;
 use crate::errors::Error;
@@ -27,6 +28,7 @@ use std::process::Command;
 
 mod artifacts;
 pub(crate) mod cache;
+pub(crate) mod direct_rustc;
 
 pub(crate) const CORE_EXTERN_ENV: &str = "EVCXR_CORE_EXTERN";
 pub(crate) const CACHE_ENABLED_ENV: &str = "EVCXR_CACHE_ENABLED";
@@ -171,6 +173,49 @@ impl Module {
         Ok(errors)
     }
 
+    /// How cargo last built the crate, if it is still how cargo would build it now (see
+    /// [`direct_rustc`]).
+    fn recorded_rustc(&self, config: &Config) -> Option<RecordedRustc> {
+        let key = config.direct_rustc_key()?;
+        let manifest = fs::read_to_string(config.crate_dir().join("Cargo.toml")).ok()?;
+        RecordedRustc::load(config.crate_dir(), &key, &manifest)
+    }
+
+    /// Type-checks `code_block` with rustc alone: its diagnostics, empty if it compiles. `None`
+    /// when that cannot be done (see [`direct_rustc`]) and `compile` must be used.
+    pub(crate) fn check_with_rustc(
+        &mut self,
+        code_block: &CodeBlock,
+        config: &Config,
+    ) -> Result<Option<Vec<CompilationError>>, Error> {
+        let Some(recorded) = self.recorded_rustc(config) else {
+            return Ok(None);
+        };
+        self.write_code(code_block, config)?;
+        Ok(recorded.check(config.crate_dir(), code_block)?)
+    }
+
+    /// Builds `code_block` with rustc alone: the shared object. `None` when that cannot be done
+    /// (see [`direct_rustc`]) and cargo must be used. evcxr's cache and `-Ztime-passes` are
+    /// cargo's business.
+    fn build_with_rustc(
+        &mut self,
+        code_block: &CodeBlock,
+        config: &Config,
+    ) -> Result<Option<PathBuf>, Error> {
+        if config.cache_bytes() > 0 || config.time_passes {
+            return Ok(None);
+        }
+        let Some(recorded) = self.recorded_rustc(config) else {
+            return Ok(None);
+        };
+        match recorded.build(config.crate_dir(), code_block)? {
+            None => Ok(None),
+            Some(Ok(shared_object)) => Ok(Some(shared_object)),
+            Some(Err(errors)) => Err(Error::CompilationErrors(errors)),
+        }
+    }
+
     pub(crate) fn compile(
         &mut self,
         code_block: &CodeBlock,
@@ -187,8 +232,10 @@ impl Module {
         }
 
         self.write_code(code_block, config)?;
+        if let Some(so_file) = self.build_with_rustc(code_block, config)? {
+            return self.take_compiled_so(&so_file, config);
+        }
 
-        let next_build_num = self.build_num + 1;
         let so_path_file = config.crate_dir().join(EXECUTION_SO_PATH_FILE);
         command.env(EXECUTION_SO_PATH_ENV, &so_path_file);
 
@@ -211,12 +258,18 @@ impl Module {
             }
             Err(error) => return Err(error.into()),
         };
+        self.take_compiled_so(&so_file, config)
+    }
 
+    /// Moves the shared object just built to a name of its own: the dynamic loader knows
+    /// libraries by path, so each cell's must have its own.
+    fn take_compiled_so(&mut self, so_file: &Path, config: &Config) -> Result<SoFile, Error> {
+        let next_build_num = self.build_num + 1;
         let copied_so_file = so_file.with_file_name(shared_object_name_from_crate_name(&format!(
             "code_{next_build_num}"
         )));
 
-        rename_or_copy_so_file(&so_file, &copied_so_file)?;
+        rename_or_copy_so_file(so_file, &copied_so_file)?;
         self.build_num = next_build_num;
 
         if config.cache_bytes() > 0 {
@@ -324,6 +377,9 @@ pub(crate) fn wrap_rustc_helper() -> Result<i32> {
             .env("RUSTC_BOOTSTRAP", CRATE_NAME)
             .arg("-Ztrim-diagnostic-paths=false");
     }
+    if is_user_crate(&command) {
+        direct_rustc::record_if_requested(&command);
+    }
 
     let cache_result = cache::access_cache(&command)?;
     if matches!(cache_result, CacheResult::Hit) {
@@ -349,7 +405,7 @@ pub(crate) fn wrap_rustc_helper() -> Result<i32> {
 }
 
 fn report_execution_so(command: &Command) -> Result<()> {
-    let Some(source) = execution_so_source(command) else {
+    let Some(source) = execution_so_source(command.get_args()) else {
         return Ok(());
     };
 
@@ -412,15 +468,18 @@ fn is_user_crate(command: &Command) -> bool {
     false
 }
 
-fn execution_so_source(command: &Command) -> Option<PathBuf> {
-    let mut args = command.get_args();
+/// The shared object a rustc command line (its arguments) builds for the user's crate.
+fn execution_so_source<Arg: AsRef<std::ffi::OsStr>>(
+    mut args: impl Iterator<Item = Arg>,
+) -> Option<PathBuf> {
     let mut is_ctx = false;
     let mut out_dir = None;
     while let Some(arg) = args.next() {
+        let arg = arg.as_ref();
         if arg == "--crate-name" {
-            is_ctx = args.next().is_some_and(|name| name == CRATE_NAME);
+            is_ctx = args.next().is_some_and(|name| name.as_ref() == CRATE_NAME);
         } else if arg == "--out-dir" {
-            out_dir = args.next().map(PathBuf::from);
+            out_dir = args.next().map(|dir| PathBuf::from(dir.as_ref()));
         }
     }
     if is_ctx {

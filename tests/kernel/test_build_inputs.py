@@ -1,0 +1,73 @@
+"""A cell is built from what its build's inputs are when it runs, over jupyter_client.
+
+Between cells the kernel compiles with rustc alone while cargo would run the same compile
+(`kernel/vendor/evcxr/THREADLAB-PATCH.md`, section 7). Whatever would make cargo compile
+differently must reach the next cell: the environment the build inherits (`:env`), the build's
+own variables (`:build_env`), a new dependency (`:dep`) and an edited path dependency. Each test
+first runs `let` cells (a type probe and a build, both without cargo once a build was recorded),
+then changes one input and checks that the next cell sees it.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from kernel_client import Kernel
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    k = Kernel()
+    yield k
+    k.close()
+
+
+def result_of(kernel: Kernel, code: str) -> str:
+    result = kernel.ok(code)
+    text = result.result_text()
+    assert text is not None, f"{code!r} showed no result: {result.outputs}"
+    return text
+
+
+def warm_up_with_lets(kernel: Kernel, name: str) -> None:
+    assert result_of(kernel, f"let {name} = vec![1, 2, 3];\n{name}.len()") == "3"
+    assert result_of(kernel, f"let {name}_total: i32 = {name}.iter().sum();\n{name}_total") == "6"
+
+
+def test_the_environment_set_with_env_reaches_the_next_build(kernel):
+    warm_up_with_lets(kernel, "env_numbers")
+    for value in ("first", "second"):
+        kernel.ok(f":env THREADLAB_TEST_BUILD_INPUT={value}")
+        assert result_of(kernel, 'env!("THREADLAB_TEST_BUILD_INPUT")') == f'"{value}"'
+
+
+def test_build_env_reaches_the_next_build(kernel):
+    warm_up_with_lets(kernel, "build_env_numbers")
+    for value in ("one", "two"):
+        kernel.ok(f":build_env THREADLAB_TEST_BUILD_ENV={value}")
+        assert result_of(kernel, 'env!("THREADLAB_TEST_BUILD_ENV")') == f'"{value}"'
+
+
+def test_an_edited_path_dependency_is_rebuilt_before_the_next_cell(kernel, tmp_path: Path):
+    crate = tmp_path / "edited_dependency"
+    (crate / "src").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text('[package]\nname = "edited_dependency"\nversion = "0.1.0"\nedition = "2021"\n')
+    source = crate / "src" / "lib.rs"
+    source.write_text("pub const ANSWER: i32 = 41;\n")
+    kernel.ok(f':dep edited_dependency = {{ path = "{crate}" }}')
+    assert result_of(kernel, "edited_dependency::ANSWER") == "41"
+    warm_up_with_lets(kernel, "path_numbers")
+
+    # A constant is read from the crate's metadata, so the cell shows what the build saw (a
+    # function would come from the library the cell process loaded first).
+    source.write_text("pub const ANSWER: i32 = 41;\npub const ADDED: i32 = 7;\n")
+    later = time.time() + 1
+    os.utime(source, (later, later))
+    assert result_of(kernel, "edited_dependency::ADDED + edited_dependency::ANSWER") == "48"
+    warm_up_with_lets(kernel, "after_edit")
+    assert result_of(kernel, "let added = edited_dependency::ADDED;\nadded") == "7"
