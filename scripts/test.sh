@@ -51,6 +51,9 @@ LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR="$CARGO_TARGET_DI
 step "kernel and grader: unit, CLI, sandbox, corpus and in-process tests (release, on the build above)"
 limit 2400 cargo test --release "${THREADLAB_RELEASE_PACKAGES[@]}"
 
+step "vendored evcxr: its own unit tests, with threadlab's patch (about 15 s to build on the above)"
+limit 600 cargo test --release -p evcxr --lib
+
 step "grader: the notebooks' reference solutions pass"
 for solution in notebooks/solutions/*.rs; do
   exercise="$(basename "$solution" .rs | tr _ -)"

@@ -193,7 +193,14 @@ pub fn hand_over(cache: &Path, files: &[PathBuf], args: Vec<OsString>) -> Author
         Err(error) => return error,
     };
     use std::os::unix::process::CommandExt;
-    let source = Command::new(&binary).args(args).env(BUILT_FOR, "1").exec();
+    let mut command = Command::new(&binary);
+    command.args(args).env(BUILT_FOR, "1");
+    // The built grader is cached by content and may come from another checkout of the same
+    // sources (one that is gone, even): it must build submissions from this one.
+    if let Ok(workspace) = build::workspace() {
+        command.env("THREADLAB_WORKSPACE", workspace);
+    }
+    let source = command.exec();
     AuthoredError::Exec { path: binary, source }
 }
 
