@@ -71,3 +71,42 @@ def test_an_edited_path_dependency_is_rebuilt_before_the_next_cell(kernel, tmp_p
     assert result_of(kernel, "edited_dependency::ADDED + edited_dependency::ANSWER") == "48"
     warm_up_with_lets(kernel, "after_edit")
     assert result_of(kernel, "let added = edited_dependency::ADDED;\nadded") == "7"
+
+
+def test_a_rebuilt_dependency_library_runs_in_a_new_process_with_a_note(tmp_path: Path):
+    """A process keeps the first build of a library it loaded: the kernel restarts it, says so."""
+    kernel = Kernel()
+    try:
+        crate = tmp_path / "rebuilt_dependency"
+        (crate / "src").mkdir(parents=True)
+        (crate / "Cargo.toml").write_text('[package]\nname = "rebuilt_dependency"\nversion = "0.1.0"\nedition = "2021"\n')
+        source = crate / "src" / "lib.rs"
+        source.write_text("pub fn answer() -> i32 { 41 }\n")
+        kernel.ok(f':dep rebuilt_dependency = {{ path = "{crate}" }}')
+        assert result_of(kernel, "let before = rebuilt_dependency::answer();\nbefore") == "41"
+        unchanged = kernel.ok("rebuilt_dependency::answer() + before")
+        assert unchanged.result_text() == "82"
+        assert "changed since" not in unchanged.stream()
+
+        # A new body under the same symbol (the old build would answer 41 without a word) and a
+        # new function (the old build would not have it: the process would die loading the cell).
+        source.write_text("pub fn answer() -> i32 { 42 }\npub fn added() -> i32 { 7 }\n")
+        later = time.time() + 1
+        os.utime(source, (later, later))
+        rebuilt = kernel.ok("rebuilt_dependency::answer() + rebuilt_dependency::added()")
+        assert rebuilt.result_text() == "49"
+        note = rebuilt.stream()
+        assert "`rebuilt_dependency` changed since the process running cells loaded it" in note, note
+        assert "variables of earlier cells are gone" in note, note
+
+        # The restart is real: `before` went with the old process, and the next cell says so.
+        missing = kernel.execute("before")
+        assert missing.status == "error"
+        assert "before" in missing.error()["evalue"]
+        # Nothing changed since: the next cells run in the same process, without the note.
+        assert result_of(kernel, "let after = rebuilt_dependency::answer();\nafter") == "42"
+        again = kernel.ok("after + 1")
+        assert again.result_text() == "43"
+        assert "changed since" not in again.stream()
+    finally:
+        kernel.close()

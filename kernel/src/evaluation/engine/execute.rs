@@ -102,13 +102,17 @@ impl Engine {
         let cell = self.begin(origin);
         let _ = self.setup.agent.take_panic();
         self.setup.interrupter.begin(cell);
-        let result = {
-            let setup = &self.setup;
-            let mut callbacks = EvalCallbacks {
-                input_reader: &|request| read_input(setup, origin, &request.prompt, request.is_password),
-            };
-            self.ctx.execute_with_callbacks(code, &mut callbacks)
-        };
+        let mut result = self.evaluate(origin, code);
+        let mut extra = Vec::new();
+        if let Err(evcxr::Error::StaleLibrariesRestarted(crates)) = &result {
+            // The process was restarted to load the rebuilt libraries: run the cell again in it.
+            extra.push(CellOutput::Stream { stream: Stream::Stdout, text: reloaded_note(crates) });
+            if self.bundle.is_loaded() {
+                self.bootstrap();
+            }
+            self.pid = self.child_pid();
+            result = self.evaluate(origin, code);
+        }
         let restarted = self.child_pid() != self.pid;
         if !restarted {
             self.sync();
@@ -124,7 +128,6 @@ impl Engine {
             }
         }
         let panic = self.setup.agent.take_panic();
-        let mut extra = Vec::new();
         let error = match result {
             Ok(outputs) => {
                 extra.extend(command_outputs(&outputs));
@@ -172,6 +175,15 @@ impl Engine {
         }
         self.pid = self.child_pid();
         outcome
+    }
+
+    /// Has evcxr compile and run `code`, answering its input requests on the cell's behalf.
+    fn evaluate(&mut self, origin: CellOrigin, code: &str) -> Result<EvalOutputs, evcxr::Error> {
+        let setup = &self.setup;
+        let mut callbacks = EvalCallbacks {
+            input_reader: &|request| read_input(setup, origin, &request.prompt, request.is_password),
+        };
+        self.ctx.execute_with_callbacks(code, &mut callbacks)
     }
 
     /// Publishes the cell's last outputs (and its error) and returns its outcome.
@@ -231,6 +243,17 @@ fn keyboard_interrupt(interruption: &Interruption) -> CellError {
         details.push("Variables defined before this cell are kept.".to_owned());
         CellError::new("KeyboardInterrupt", "the cell was interrupted", &details)
     }
+}
+
+/// The one line that says why the variables of earlier cells are gone before this cell ran.
+fn reloaded_note(crates: &[String]) -> String {
+    let names: Vec<String> = crates.iter().map(|name| format!("`{name}`")).collect();
+    format!(
+        "note: {} changed since the process running cells loaded it, and a process cannot load a library \
+         twice: the process was restarted to run this cell with the new build, so the variables of earlier \
+         cells are gone.\n",
+        names.join(", ")
+    )
 }
 
 /// Outputs of evcxr `:commands` (`:vars`, `:help`, timings) and the note on dropped variables.

@@ -612,6 +612,9 @@ pub enum Error {
     TypeRedefinedVariablesLost(Vec<String>),
     Message(String),
     SubprocessTerminated(String),
+    /// Crates whose libraries were rebuilt after the process running cells loaded them: that
+    /// process was restarted, since it could only ever run the old versions.
+    StaleLibrariesRestarted(Vec<String>),
 }
 
 impl std::error::Error for Error {}
@@ -633,6 +636,14 @@ impl fmt::Display for Error {
             }
             Error::Message(message) | Error::SubprocessTerminated(message) => {
                 write!(f, "{message}")?
+            }
+            Error::StaleLibrariesRestarted(crates) => {
+                write!(
+                    f,
+                    "{} rebuilt after the process running cells loaded it; a process cannot load a \
+                     library twice, so it was restarted: variables of earlier cells were lost",
+                    crates.join(", ")
+                )?;
             }
         }
         Ok(())

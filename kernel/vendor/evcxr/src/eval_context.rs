@@ -603,7 +603,7 @@ impl EvalContext {
 
         let mut outputs =
             match self.run_statements(code_out, code_info, &mut state, &mut phases, callbacks) {
-                error @ Err(Error::SubprocessTerminated(_)) => {
+                error @ Err(Error::SubprocessTerminated(_) | Error::StaleLibrariesRestarted(_)) => {
                     self.restart_child_process()?;
                     return error;
                 }
@@ -1041,6 +1041,26 @@ impl EvalContext {
         Ok(())
     }
 
+    /// Fails with [`Error::StaleLibrariesRestarted`] (the caller restarts the process) when the
+    /// process running cells holds an older build of a library the cell links against: the
+    /// cell would run the old code, or die on a symbol only the new build has.
+    fn refuse_stale_libraries(&self, so_file: &SoFile) -> Result<(), Error> {
+        let Some(folder) = so_file.path.parent() else {
+            return Ok(());
+        };
+        let pid = self.child_process.process_handle().lock().unwrap().id();
+        let stale = crate::stale_libraries::stale_libraries(pid, folder);
+        if stale.is_empty() {
+            return Ok(());
+        }
+        let mut crates: Vec<String> = stale
+            .iter()
+            .map(|library| crate::stale_libraries::crate_name(library))
+            .collect();
+        crates.dedup();
+        Err(Error::StaleLibrariesRestarted(crates))
+    }
+
     fn run_and_capture_output(
         &mut self,
         state: &mut ContextState,
@@ -1052,6 +1072,7 @@ impl EvalContext {
         // things won't work if the path isn't UTF-8 - apparently that's a thing
         // on some platforms.
         let fn_name = state.current_user_fn_name();
+        self.refuse_stale_libraries(so_file)?;
         self.child_process.send(&format!(
             "LOAD_AND_RUN {} {}",
             so_file.path.to_string_lossy(),

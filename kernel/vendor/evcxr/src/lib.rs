@@ -24,6 +24,7 @@ mod item;
 mod module;
 mod runtime;
 mod rust_analyzer;
+mod stale_libraries;
 mod statement_splitter;
 mod toml_parse;
 mod use_trees;
