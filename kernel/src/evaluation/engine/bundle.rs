@@ -95,7 +95,15 @@ impl Engine {
                 tracing::info!("bundled crates loaded in {:?}", started.elapsed());
             }
             Err(error) => {
-                let reason = format!("could not load the bundled crates: {error}");
+                let panic = self.setup.router.flags().panic;
+                let reason = match panic {
+                    Some((message, location)) => {
+                        format!(
+                            "could not load the bundled crates: {error} (panicked at {location}: {message})"
+                        )
+                    }
+                    None => format!("could not load the bundled crates: {error}"),
+                };
                 tracing::error!("{reason}");
                 // Still evcxr's dependencies if they were: only the agent did not start.
                 if !was_loaded {

@@ -491,8 +491,12 @@ Panic detected. Here's some useful information if you're filing a bug report.
             AvailableCommand::new(
                 ":restart",
                 "Restart child process",
-                |ctx, _state, _args| {
+                |ctx, state, _args| {
                     ctx.eval_context.restart_child_process()?;
+                    // The state this cell goes on with was taken before the restart: without
+                    // this it would commit the old variables again, and the next build would
+                    // load them from a process that never had them.
+                    state.forget_variables();
                     text_output("Child process restarted")
                 },
             ),

@@ -799,8 +799,7 @@ impl EvalContext {
     }
 
     pub(crate) fn restart_child_process(&mut self) -> Result<(), Error> {
-        self.committed_state.variable_states.clear();
-        self.committed_state.stored_variable_states.clear();
+        self.committed_state.forget_variables();
         self.child_process = self.child_process.restart()?;
         Ok(())
     }
@@ -1847,6 +1846,12 @@ pub struct ContextState {
 }
 
 impl ContextState {
+    /// Forgets every variable, as a new child process has none.
+    pub(crate) fn forget_variables(&mut self) {
+        self.variable_states.clear();
+        self.stored_variable_states.clear();
+    }
+
     /// Whether a variable is still stored as a type placeholder, so the next compile is a probe
     /// that only exists for rustc's diagnostics.
     fn has_type_probes(&self) -> bool {
