@@ -29,8 +29,13 @@ export THREADLAB_CACHE="$THREADLAB_CACHE" THREADLAB_WORKSPACE="$THREADLAB_WORKSP
 export CARGO_TARGET_DIR="$CARGO_TARGET_DIR"
 ENV
 
-# Warm the runtime cache (built once with cargo, ~30 s) with the reference solutions.
+# Warm the runtime cache (built once with cargo, ~30 s) with the reference solutions; with
+# authored exercises this also builds the grader that includes them.
+# shellcheck source=authored.sh
+. "$SOURCE/authored.sh"
+authored_args_for "$SOURCE"
 for reference in "$SOURCE"/reference/*.rs; do
     id="$(basename "$reference" .rs)"; id="${id//_/-}"
-    "$ROOT/bin/threadlab-grader" check -e "$id" "$reference" --repeat 1 > /dev/null
+    "$ROOT/bin/threadlab-grader" "${authored_args[@]+"${authored_args[@]}"}" \
+        check -e "$id" "$reference" --repeat 1 > /dev/null
 done

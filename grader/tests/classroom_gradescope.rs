@@ -14,10 +14,16 @@ fn repo(path: &str) -> PathBuf {
 /// Makes the zip for `exercises` and unpacks it where Gradescope would: `ROOT/source`, with
 /// `run_autograder` copied to `ROOT/run_autograder`.
 fn autograder(exercises: &[&str]) -> tempfile::TempDir {
+    autograder_with(&[], exercises)
+}
+
+/// The same with make-autograder.sh's `options` (`--exercise-set DIR`, ...).
+fn autograder_with(options: &[&std::ffi::OsStr], exercises: &[&str]) -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
     let zip = root.path().join("autograder.zip");
     let made = Command::new("bash")
         .arg(repo("classroom/gradescope/make-autograder.sh"))
+        .args(options)
         .arg(&zip)
         .args(exercises)
         .output()
@@ -37,6 +43,7 @@ fn autograder(exercises: &[&str]) -> tempfile::TempDir {
     for file in [
         "setup.sh",
         "run_autograder",
+        "authored.sh",
         "rust-version",
         "exercises",
         "threadlab/Cargo.lock",
@@ -50,7 +57,7 @@ fn autograder(exercises: &[&str]) -> tempfile::TempDir {
     };
     assert!(mode("setup.sh") & 0o100 != 0 && mode("run_autograder") & 0o100 != 0, "scripts are executable");
     // setup.sh needs the internet and root on Gradescope's image: only its syntax is checked here.
-    for script in ["setup.sh", "run_autograder"] {
+    for script in ["setup.sh", "run_autograder", "authored.sh"] {
         assert!(Command::new("bash").arg("-n").arg(source.join(script)).status().unwrap().success());
     }
     std::fs::copy(source.join("run_autograder"), root.path().join("run_autograder")).unwrap();
@@ -194,6 +201,90 @@ fn a_notebook_is_graded_per_exercise_and_a_missing_exercise_is_a_failed_test() {
     );
     assert_eq!(results["score"], 10);
     assert!(results["tests"][1]["output"].as_str().unwrap().contains("hand in `print_in_order.rs`"));
+}
+
+/// An exercise set written with `new-exercise`, outside the repository, as an author would.
+fn authored_set(folder: &Path) -> PathBuf {
+    let set = folder.join("my-set");
+    let made = Command::new(env!("CARGO_BIN_EXE_threadlab-grader"))
+        .args(["new-exercise", "ping-pong", "--dir"])
+        .arg(&set)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    set
+}
+
+#[test]
+fn an_authored_exercise_set_is_packed_and_graded_like_a_built_in_exercise() {
+    let authors = tempfile::tempdir().unwrap();
+    let set = authored_set(authors.path());
+    let root = autograder_with(&["--exercise-set".as_ref(), set.as_os_str()], &["ping-pong", "foobar"]);
+    let source = root.path().join("source");
+    assert!(source.join("authored/sets/my-set/ping_pong.rs").is_file());
+    assert!(source.join("authored/sets/my-set/ping_pong.ipynb").is_file());
+    // Its reference solution warms the cache in setup.sh, next to the built-in ones.
+    assert!(source.join("reference/ping_pong.rs").is_file());
+    assert!(source.join("reference/foobar.rs").is_file());
+    // The zip is all Gradescope gets: the author's folder is gone when it grades.
+    drop(authors);
+
+    std::fs::copy(source.join("reference/ping_pong.rs"), root.path().join("submission/ping_pong.rs"))
+        .unwrap();
+    let results = run_autograder(root.path());
+    check_shape(&results);
+    let tests = results["tests"].as_array().unwrap();
+    let summary: Vec<(&str, i64, &str)> = tests
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap(), t["score"].as_i64().unwrap(), t["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Ping Pong (ping_pong.rs)", 10, "passed"),
+            ("Print FooBar Alternately (no submission)", 0, "failed")
+        ]
+    );
+    assert!(tests[0]["output"].as_str().unwrap().contains("PASS after"), "{}", tests[0]);
+
+    // A solution without synchronisation fails with a schedule to replay.
+    let unsynchronised = "pub struct PingPong { n: usize }\n\
+        impl PingPong {\n\
+            pub fn new(n: usize) -> PingPong { PingPong { n } }\n\
+            pub fn ping(&self, print_ping: impl Fn()) { for _ in 0..self.n { print_ping(); } }\n\
+            pub fn pong(&self, print_pong: impl Fn()) { for _ in 0..self.n { print_pong(); } }\n\
+        }\n";
+    std::fs::write(root.path().join("submission/ping_pong.rs"), unsynchronised).unwrap();
+    let results = run_autograder(root.path());
+    check_shape(&results);
+    let test = &results["tests"][0];
+    assert_eq!(test["name"], "Ping Pong (ping_pong.rs)");
+    assert_eq!(test["status"], "failed");
+    assert!(test["score"].as_i64().unwrap() < 10, "{test}");
+    let output = test["output"].as_str().unwrap();
+    assert!(output.contains("FAIL (wrong-output)") && output.contains("replay"), "{output}");
+}
+
+#[test]
+fn make_autograder_refuses_two_exercise_sets_with_one_name() {
+    let authors = tempfile::tempdir().unwrap();
+    let set = authored_set(authors.path());
+    let other = authors.path().join("elsewhere/my-set");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::copy(set.join("ping_pong.rs"), other.join("ping_pong.rs")).unwrap();
+    let out = authors.path().join("autograder.zip");
+    let made = Command::new("bash")
+        .arg(repo("classroom/gradescope/make-autograder.sh"))
+        .arg("--exercise-set")
+        .arg(&set)
+        .arg("--exercise-set")
+        .arg(&other)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(made.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&made.stderr).contains("two exercise sets are named my-set"));
+    assert!(!out.exists());
 }
 
 #[test]
