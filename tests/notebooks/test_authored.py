@@ -49,3 +49,36 @@ def test_the_reference_solution_passes_the_notebooks_check(authored):
     assert nbrun.problems(executed) == []
     output = nbrun.text(nbrun.find_cell(executed, "check!(adapter!(PingPong))"))
     assert re.search(r"^\[ping-pong\] PASS after \d+ runs in [\d.]+ s \[controlled scheduling, seed 1\]", output, re.M), output
+
+
+def test_exercise_command_reads_the_definition_from_the_file(authored, tmp_path):
+    """`:exercise FILE` in place of the definition cell: the notebook and the command-line grader read
+    one text, and an edit to the file reaches the next run."""
+    folder = tmp_path / "set"
+    folder.mkdir()
+    exercise = folder / "ping_pong.rs"
+    exercise.write_text((authored / "ping_pong.rs").read_text())
+    nb = nbrun.with_solution(nbrun.load(authored / "ping_pong.ipynb"), (authored / "solutions/ping_pong.rs").read_text())
+    definition = next(c for c in nb.cells if "exercise-definition" in nbrun.tags(c))
+    definition.source = ":exercise ping_pong.rs"
+    executed = nbrun.execute(nb, cwd=folder)
+    assert nbrun.problems(executed) == []
+    rule = nbrun.text(nbrun.find_cell(executed, "EXERCISE.rule"))
+    assert rule.startswith("ping and pong alternate"), rule
+    output = nbrun.text(nbrun.find_cell(executed, "check!(adapter!(PingPong))"))
+    assert re.search(r"^\[ping-pong\] PASS after \d+ runs in [\d.]+ s \[controlled scheduling, seed 1\]", output, re.M), output
+
+    # The author edits the rule's wording; the next run of the notebook shows it.
+    text = exercise.read_text()
+    assert 'rule: "ping and pong alternate' in text
+    exercise.write_text(text.replace('rule: "ping and pong alternate', 'rule: "ping and pong take turns, alternating', 1))
+    rule = nbrun.text(nbrun.find_cell(nbrun.execute(nb, cwd=folder), "EXERCISE.rule"))
+    assert rule.startswith("ping and pong take turns, alternating"), rule
+
+    # A file that is not there: one clear error in that cell, not a compile error.
+    definition.source = ":exercise no_such_exercise.rs"
+    executed = nbrun.execute(nb, cwd=folder)
+    cell = next(c for c in executed.cells if c.source == ":exercise no_such_exercise.rs")
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    assert len(errors) == 1 and errors[0].ename == "UsageError", cell.outputs
+    assert errors[0].evalue.startswith("cannot read the exercise file no_such_exercise.rs: "), errors[0].evalue

@@ -10,6 +10,7 @@ pub mod control;
 pub mod diagnostics;
 mod display;
 mod engine;
+pub mod exercise_file;
 pub mod frames;
 pub mod interpose;
 pub mod interrupt;

@@ -5,6 +5,7 @@
 use super::{Engine, Setup};
 use crate::evaluation::cell::{self, Cell};
 use crate::evaluation::diagnostics::CellError;
+use crate::evaluation::exercise_file;
 use crate::evaluation::frames::Stream;
 use crate::evaluation::interrupt::{GRACE, Interruption};
 use crate::evaluation::output::{EndCell, Event};
@@ -23,6 +24,14 @@ impl Engine {
         }
         match Cell::parse(&job.code) {
             Ok(Cell::Rust(code)) => {
+                let code = match exercise_file::expand(&code) {
+                    Ok(code) => code,
+                    Err(message) => {
+                        self.begin(CellOrigin::of(job));
+                        let error = CellError::new("UsageError", &message, &[]);
+                        return self.finish(false, Vec::new(), Some(error));
+                    }
+                };
                 let mut outcome = self.execute_rust(CellOrigin::of(job), &code);
                 if outcome.error.is_none() {
                     outcome.user_expressions = self.user_expressions(job);
