@@ -99,6 +99,16 @@ fn check_shape(results: &Value) {
     }
 }
 
+/// Each test's (name, score, status), in order.
+fn summary(results: &Value) -> Vec<(&str, i64, &str)> {
+    results["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap(), t["score"].as_i64().unwrap(), t["status"].as_str().unwrap()))
+        .collect()
+}
+
 fn grade_file(case: &str) -> Value {
     let root = autograder(&["foobar"]);
     std::fs::copy(repo(case), root.path().join("submission/foobar.rs")).unwrap();
@@ -164,12 +174,8 @@ fn a_notebook_is_graded_per_exercise_and_a_missing_exercise_is_a_failed_test() {
     let results = run_autograder(root.path());
     check_shape(&results);
     let tests = results["tests"].as_array().unwrap();
-    let summary: Vec<(&str, i64, &str)> = tests
-        .iter()
-        .map(|t| (t["name"].as_str().unwrap(), t["score"].as_i64().unwrap(), t["status"].as_str().unwrap()))
-        .collect();
     assert_eq!(
-        summary,
+        summary(&results),
         [
             ("Print in Order (week6.ipynb)", 10, "passed"),
             ("Print FooBar Alternately (week6.ipynb)", 0, "failed"),
@@ -234,12 +240,8 @@ fn an_authored_exercise_set_is_packed_and_graded_like_a_built_in_exercise() {
     let results = run_autograder(root.path());
     check_shape(&results);
     let tests = results["tests"].as_array().unwrap();
-    let summary: Vec<(&str, i64, &str)> = tests
-        .iter()
-        .map(|t| (t["name"].as_str().unwrap(), t["score"].as_i64().unwrap(), t["status"].as_str().unwrap()))
-        .collect();
     assert_eq!(
-        summary,
+        summary(&results),
         [
             ("Ping Pong (ping_pong.rs)", 10, "passed"),
             ("Print FooBar Alternately (no submission)", 0, "failed")

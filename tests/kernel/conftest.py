@@ -50,3 +50,13 @@ KERNEL_NAME = "threadlab"
 @pytest.fixture(scope="session")
 def kernel_name() -> str:
     return KERNEL_NAME
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    """One running kernel per test module, over real sockets."""
+    from kernel_client import Kernel  # it imports this module: not at the top
+
+    k = Kernel()
+    yield k
+    k.close()

@@ -20,13 +20,6 @@ from kernel_client import Kernel
 pytestmark = pytest.mark.timeout(600)
 
 
-@pytest.fixture(scope="module")
-def kernel():
-    k = Kernel()
-    yield k
-    k.close()
-
-
 def result_of(kernel: Kernel, code: str) -> str:
     result = kernel.ok(code)
     text = result.result_text()
@@ -37,6 +30,23 @@ def result_of(kernel: Kernel, code: str) -> str:
 def warm_up_with_lets(kernel: Kernel, name: str) -> None:
     assert result_of(kernel, f"let {name} = vec![1, 2, 3];\n{name}.len()") == "3"
     assert result_of(kernel, f"let {name}_total: i32 = {name}.iter().sum();\n{name}_total") == "6"
+
+
+def path_dependency(folder: Path, name: str, text: str) -> Path:
+    """A crate `name` in `folder` whose lib.rs is `text`; returns the lib.rs to edit later."""
+    crate = folder / name
+    (crate / "src").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text(f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n')
+    source = crate / "src" / "lib.rs"
+    source.write_text(text)
+    return source
+
+
+def edit(source: Path, text: str) -> None:
+    """Rewrites `source` with a modification time cargo cannot mistake for the last build's."""
+    source.write_text(text)
+    later = time.time() + 1
+    os.utime(source, (later, later))
 
 
 def test_the_environment_set_with_env_reaches_the_next_build(kernel):
@@ -54,20 +64,14 @@ def test_build_env_reaches_the_next_build(kernel):
 
 
 def test_an_edited_path_dependency_is_rebuilt_before_the_next_cell(kernel, tmp_path: Path):
-    crate = tmp_path / "edited_dependency"
-    (crate / "src").mkdir(parents=True)
-    (crate / "Cargo.toml").write_text('[package]\nname = "edited_dependency"\nversion = "0.1.0"\nedition = "2021"\n')
-    source = crate / "src" / "lib.rs"
-    source.write_text("pub const ANSWER: i32 = 41;\n")
-    kernel.ok(f':dep edited_dependency = {{ path = "{crate}" }}')
+    source = path_dependency(tmp_path, "edited_dependency", "pub const ANSWER: i32 = 41;\n")
+    kernel.ok(f':dep edited_dependency = {{ path = "{source.parent.parent}" }}')
     assert result_of(kernel, "edited_dependency::ANSWER") == "41"
     warm_up_with_lets(kernel, "path_numbers")
 
     # A constant is read from the crate's metadata, so the cell shows what the build saw (a
     # function would come from the library the cell process loaded first).
-    source.write_text("pub const ANSWER: i32 = 41;\npub const ADDED: i32 = 7;\n")
-    later = time.time() + 1
-    os.utime(source, (later, later))
+    edit(source, "pub const ANSWER: i32 = 41;\npub const ADDED: i32 = 7;\n")
     assert result_of(kernel, "edited_dependency::ADDED + edited_dependency::ANSWER") == "48"
     warm_up_with_lets(kernel, "after_edit")
     assert result_of(kernel, "let added = edited_dependency::ADDED;\nadded") == "7"
@@ -77,12 +81,8 @@ def test_a_rebuilt_dependency_library_runs_in_a_new_process_with_a_note(tmp_path
     """A process keeps the first build of a library it loaded: the kernel restarts it, says so."""
     kernel = Kernel()
     try:
-        crate = tmp_path / "rebuilt_dependency"
-        (crate / "src").mkdir(parents=True)
-        (crate / "Cargo.toml").write_text('[package]\nname = "rebuilt_dependency"\nversion = "0.1.0"\nedition = "2021"\n')
-        source = crate / "src" / "lib.rs"
-        source.write_text("pub fn answer() -> i32 { 41 }\n")
-        kernel.ok(f':dep rebuilt_dependency = {{ path = "{crate}" }}')
+        source = path_dependency(tmp_path, "rebuilt_dependency", "pub fn answer() -> i32 { 41 }\n")
+        kernel.ok(f':dep rebuilt_dependency = {{ path = "{source.parent.parent}" }}')
         assert result_of(kernel, "let before = rebuilt_dependency::answer();\nbefore") == "41"
         unchanged = kernel.ok("rebuilt_dependency::answer() + before")
         assert unchanged.result_text() == "82"
@@ -90,9 +90,7 @@ def test_a_rebuilt_dependency_library_runs_in_a_new_process_with_a_note(tmp_path
 
         # A new body under the same symbol (the old build would answer 41 without a word) and a
         # new function (the old build would not have it: the process would die loading the cell).
-        source.write_text("pub fn answer() -> i32 { 42 }\npub fn added() -> i32 { 7 }\n")
-        later = time.time() + 1
-        os.utime(source, (later, later))
+        edit(source, "pub fn answer() -> i32 { 42 }\npub fn added() -> i32 { 7 }\n")
         rebuilt = kernel.ok("rebuilt_dependency::answer() + rebuilt_dependency::added()")
         assert rebuilt.result_text() == "49"
         note = rebuilt.stream()

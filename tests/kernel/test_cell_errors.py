@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-from kernel_client import Kernel
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -31,13 +30,6 @@ FOREIGN = [
     "put_variable",
     "run_user_code",
 ]
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    k = Kernel()
-    yield k
-    k.close()
 
 
 def error_text(result) -> str:

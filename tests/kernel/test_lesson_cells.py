@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from kernel_client import Kernel
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -173,13 +172,6 @@ LESSONS = {
         Cell("(job.run)()", result="7"),
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    k = Kernel()
-    yield k
-    k.close()
 
 
 NOTE = re.compile(r"^note: (.*) dropped at the end of this cell", re.MULTILINE)

@@ -18,13 +18,6 @@ from kernel_client import Kernel
 pytestmark = pytest.mark.timeout(600)
 
 
-@pytest.fixture(scope="module")
-def kernel():
-    k = Kernel()
-    yield k
-    k.close()
-
-
 # --- the wire -----------------------------------------------------------------------------
 
 
