@@ -21,6 +21,10 @@ use seed_two_events::FooBar;
 mod lock_order;
 use lock_order::ZeroEvenOdd;
 
+/// Dequeues from the wrong end (the corpus's LIFO queue): a wrong value returned, not printed.
+#[path = "../../tests/grader/corpus/bounded-blocking-queue/lifo.rs"]
+mod lifo;
+
 /// Prints in any order.
 #[derive(Default)]
 pub struct Unordered;
@@ -92,14 +96,18 @@ fn data(node: &roxmltree::Node<'_, '_>, name: &str) -> usize {
     node.attribute(name).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no {name} on {node:?}"))
 }
 
-/// How many steps the log's events make: one per start, end, operation and print.
+/// How many steps the log's events make: one per start, end, operation, print and returned value.
 fn marks_in(log: &EventLog) -> usize {
     log.events
         .iter()
         .filter(|e| {
             matches!(
                 e.kind,
-                EventKind::Start | EventKind::End | EventKind::Op { .. } | EventKind::Print { .. }
+                EventKind::Start
+                    | EventKind::End
+                    | EventKind::Op { .. }
+                    | EventKind::Print { .. }
+                    | EventKind::Returned { .. }
             )
         })
         .count()
@@ -126,7 +134,11 @@ fn lanes_are_the_runs_threads_and_every_recorded_operation_has_one_mark() {
         .filter(|e| {
             matches!(
                 e.kind,
-                EventKind::Start | EventKind::End | EventKind::Op { .. } | EventKind::Print { .. }
+                EventKind::Start
+                    | EventKind::End
+                    | EventKind::Op { .. }
+                    | EventKind::Print { .. }
+                    | EventKind::Returned { .. }
             )
         })
         .map(|e| lane_of(e.thread))
@@ -237,6 +249,44 @@ fn the_first_wrong_token_is_marked_where_the_judge_says() {
     let expected = divergence.expected.unwrap();
     assert!(svg.contains(&format!("✗ expected {expected}")));
     assert!(text::render(&timeline, 40, false).contains(&format!("✗ expected {expected}")));
+}
+
+#[test]
+fn a_wrong_returned_value_is_marked_where_the_judge_says() {
+    let report = check!(bounded_blocking_queue, lifo::BoundedBlockingQueue, quiet());
+    assert_eq!(report.verdict, Verdict::WrongOutput, "{report}");
+    let divergence = report.failure.as_ref().unwrap().divergence.clone().expect("a dequeue's value diverged");
+    let timeline = drawn(&report);
+    // The output the judge counts in: every callback and every value a call returned.
+    let outputs: Vec<usize> = (0..timeline.steps.len())
+        .filter(|&s| matches!(timeline.steps[s].kind, StepKind::Print | StepKind::WrongPrint { .. }))
+        .collect();
+    let returned =
+        events(&report).events.iter().filter(|e| matches!(e.kind, EventKind::Returned { .. })).count();
+    assert!(returned > 0);
+    assert_eq!(outputs.len(), returned, "bounded-blocking-queue's output is what dequeue and size return");
+    let wrong: Vec<usize> = (0..timeline.steps.len())
+        .filter(|&s| matches!(timeline.steps[s].kind, StepKind::WrongPrint { .. }))
+        .collect();
+    assert_eq!(wrong, [outputs[divergence.index]], "the judge's value, and only it");
+    assert_eq!(timeline.focus, Some(wrong[0]));
+    let step = &timeline.steps[wrong[0]];
+    assert_eq!(step.label, format!("returned {}", divergence.got.clone().unwrap()));
+    assert_eq!(step.kind, StepKind::WrongPrint { why: "breaks the rule".into() });
+    let method = divergence.method.unwrap();
+    assert!(
+        timeline.lanes[step.lane].name.starts_with(&method),
+        "{} is not a {method} thread",
+        timeline.lanes[step.lane].name
+    );
+    let svg = svg::render(&timeline, svg::BUDGET);
+    let doc = parse(&svg);
+    let bad: Vec<usize> = groups(&doc, "step")
+        .iter()
+        .filter(|g| g.children().any(|c| c.attribute("class") == Some("bad")))
+        .map(|g| data(g, "data-step"))
+        .collect();
+    assert_eq!(bad, wrong);
 }
 
 #[test]

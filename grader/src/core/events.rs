@@ -91,6 +91,12 @@ pub enum EventKind {
         /// The token.
         token: String,
     },
+    /// A call of the learner's type returned `token` (exercises whose calls return what they
+    /// are judged on, [`Printer::returned`](crate::Printer::returned)); not a scheduling point.
+    Returned {
+        /// The value, as the judge shows it.
+        token: String,
+    },
     /// The thread blocked in its last operation.
     Blocked,
     /// Another thread (`by`) made the blocked thread runnable again (a notify, a release, a set).

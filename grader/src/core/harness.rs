@@ -6,7 +6,7 @@
 //! learner's own process.
 
 use crate::core::cputime;
-use crate::core::exercise::Token;
+use crate::core::exercise::{Token, check};
 use crate::core::plan::{RunSpec, StrategySpec};
 use crate::core::record::{EventKind, Printed, RunEnd, RunRecord, ThreadReport};
 use crate::core::schedule::chaos::Chaos;
@@ -403,6 +403,11 @@ fn start(
                 if subject.exercise.records_calls {
                     // What the call returned, if the adapter said; else the method's name.
                     let token = printer.take_returned().unwrap_or_else(|| Token::Word(method.to_string()));
+                    if let Some(controller) = shared.controller.get()
+                        && check::is_returned_value(subject.exercise, role, &token)
+                    {
+                        controller.log_returned(&token.to_string());
+                    }
                     shared.push(&printer, token, EventKind::Return);
                 }
             }

@@ -108,10 +108,14 @@ pub fn is_output(exercise: &Exercise, event: &Printed) -> bool {
     match event.kind {
         EventKind::Callback => true,
         EventKind::Call => false,
-        EventKind::Return => {
-            !matches!(&event.token, Token::Word(w) if w.as_str() == exercise.role_name(event.role))
-        }
+        EventKind::Return => is_returned_value(exercise, event.role, &event.token),
     }
+}
+
+/// Whether the token of a Return event of `role`'s call is a value the adapter recorded
+/// rather than the method's name (what a call without a recorded value leaves).
+pub fn is_returned_value(exercise: &Exercise, role: usize, token: &Token) -> bool {
+    !matches!(token, Token::Word(w) if w.as_str() == exercise.role_name(role))
 }
 
 /// Whether the callback event at `index` was called from the thread whose call received it

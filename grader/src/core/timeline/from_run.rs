@@ -82,12 +82,16 @@ pub fn from_run(title: &str, log: &EventLog, failure: Option<&Failure>) -> Timel
                     ),
                 }
             }
-            EventKind::Print { token } => {
+            EventKind::Print { token } | EventKind::Returned { token } => {
                 let kind = match wrong {
                     Some(d) if d.index == prints && d.got.as_deref() == Some(token.as_str()) => {
                         let why = match (&d.expected, failure.map(|f| f.verdict)) {
                             (_, Some(Verdict::WrongThread)) => "printed from the wrong thread".to_string(),
                             (Some(want), _) => format!("expected {want}"),
+                            // A checker judges a returned value by a rule, not against a next token.
+                            (None, _) if matches!(event.kind, EventKind::Returned { .. }) => {
+                                "breaks the rule".to_string()
+                            }
                             (None, _) => "nothing more expected".to_string(),
                         };
                         StepKind::WrongPrint { why }
@@ -95,7 +99,11 @@ pub fn from_run(title: &str, log: &EventLog, failure: Option<&Failure>) -> Timel
                     _ => StepKind::Print,
                 };
                 let is_wrong = matches!(kind, StepKind::WrongPrint { .. });
-                step(&mut timeline, format!("print {token:?}"), None, None, kind);
+                let label = match &event.kind {
+                    EventKind::Returned { .. } => format!("returned {token}"),
+                    _ => format!("print {token:?}"),
+                };
+                step(&mut timeline, label, None, None, kind);
                 if is_wrong {
                     timeline.focus = Some(timeline.steps.len() - 1);
                 }

@@ -370,6 +370,14 @@ impl Controller {
         }
     }
 
+    /// Logs that the calling task's call returned `token`. Not a scheduling point: the task
+    /// holds the baton, and the value is part of the output the judge reads, so the timeline
+    /// can mark a wrong one where it happened.
+    pub(crate) fn log_returned(&self, token: &str) {
+        let Some(me) = self.me() else { return };
+        self.lock().log.push(me, EventKind::Returned { token: token.to_string() });
+    }
+
     /// One line per unfinished task: what it waits on, or where it runs.
     fn reports(&self, st: &State) -> Vec<ThreadReport> {
         let registry = threading::blocked_threads();
