@@ -1056,6 +1056,8 @@ impl EvalContext {
             .iter()
             .map(|library| crate::stale_libraries::crate_name(library))
             .collect();
+        // Two builds of one crate (other features) are two libraries but one name to show.
+        crates.sort_unstable();
         crates.dedup();
         Err(Error::StaleLibrariesRestarted(crates))
     }

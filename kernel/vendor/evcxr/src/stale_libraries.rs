@@ -20,14 +20,20 @@ pub(crate) fn stale_libraries(pid: u32, folder: &Path) -> Vec<PathBuf> {
     let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {
         return Vec::new();
     };
+    // A library is mapped once per segment (text, data, ...): each is looked at once.
+    let mut seen: Vec<PathBuf> = Vec::new();
     let mut stale: Vec<PathBuf> = Vec::new();
     for mapping in maps.lines().filter_map(Mapping::parse) {
-        if mapping.path.parent() != Some(folder) || !is_dependency_library(&mapping.path) {
+        if mapping.path.parent() != Some(folder)
+            || !is_dependency_library(&mapping.path)
+            || seen.contains(&mapping.path)
+        {
             continue;
         }
+        seen.push(mapping.path.clone());
         let replaced = mapping.deleted
             || std::fs::metadata(&mapping.path).map_or(true, |now| now.ino() != mapping.inode);
-        if replaced && !stale.contains(&mapping.path) {
+        if replaced {
             stale.push(mapping.path);
         }
     }
