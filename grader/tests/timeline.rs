@@ -96,6 +96,29 @@ fn data(node: &roxmltree::Node<'_, '_>, name: &str) -> usize {
     node.attribute(name).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no {name} on {node:?}"))
 }
 
+/// The steps that are output the judge reads (printed tokens and returned values), in order.
+fn output_steps(timeline: &Timeline) -> Vec<usize> {
+    (0..timeline.steps.len())
+        .filter(|&s| matches!(timeline.steps[s].kind, StepKind::Print | StepKind::WrongPrint { .. }))
+        .collect()
+}
+
+/// The steps marked wrong.
+fn wrong_steps(timeline: &Timeline) -> Vec<usize> {
+    (0..timeline.steps.len())
+        .filter(|&s| matches!(timeline.steps[s].kind, StepKind::WrongPrint { .. }))
+        .collect()
+}
+
+/// The SVG's steps drawn with the `bad` mark.
+fn bad_marks(doc: &roxmltree::Document<'_>) -> Vec<usize> {
+    groups(doc, "step")
+        .iter()
+        .filter(|g| g.children().any(|c| c.attribute("class") == Some("bad")))
+        .map(|g| data(g, "data-step"))
+        .collect()
+}
+
 /// How many steps the log's events make: one per start, end, operation, print and returned value.
 fn marks_in(log: &EventLog) -> usize {
     log.events
@@ -226,12 +249,8 @@ fn the_first_wrong_token_is_marked_where_the_judge_says() {
     assert_eq!(report.verdict, Verdict::WrongOutput, "{report}");
     let divergence = report.failure.as_ref().unwrap().divergence.clone().unwrap();
     let timeline = drawn(&report);
-    let prints: Vec<usize> = (0..timeline.steps.len())
-        .filter(|&s| matches!(timeline.steps[s].kind, StepKind::Print | StepKind::WrongPrint { .. }))
-        .collect();
-    let wrong: Vec<usize> = (0..timeline.steps.len())
-        .filter(|&s| matches!(timeline.steps[s].kind, StepKind::WrongPrint { .. }))
-        .collect();
+    let prints = output_steps(&timeline);
+    let wrong = wrong_steps(&timeline);
     assert_eq!(wrong, [prints[divergence.index]], "the judge's token, and only it");
     assert_eq!(timeline.focus, Some(wrong[0]));
     let step = &timeline.steps[wrong[0]];
@@ -239,13 +258,7 @@ fn the_first_wrong_token_is_marked_where_the_judge_says() {
     assert_eq!(timeline.lanes[step.lane].name, divergence.method.clone().unwrap());
 
     let svg = svg::render(&timeline, svg::BUDGET);
-    let doc = parse(&svg);
-    let bad: Vec<usize> = groups(&doc, "step")
-        .iter()
-        .filter(|g| g.children().any(|c| c.attribute("class") == Some("bad")))
-        .map(|g| data(g, "data-step"))
-        .collect();
-    assert_eq!(bad, wrong);
+    assert_eq!(bad_marks(&parse(&svg)), wrong);
     let expected = divergence.expected.unwrap();
     assert!(svg.contains(&format!("✗ expected {expected}")));
     assert!(text::render(&timeline, 40, false).contains(&format!("✗ expected {expected}")));
@@ -258,16 +271,12 @@ fn a_wrong_returned_value_is_marked_where_the_judge_says() {
     let divergence = report.failure.as_ref().unwrap().divergence.clone().expect("a dequeue's value diverged");
     let timeline = drawn(&report);
     // The output the judge counts in: every callback and every value a call returned.
-    let outputs: Vec<usize> = (0..timeline.steps.len())
-        .filter(|&s| matches!(timeline.steps[s].kind, StepKind::Print | StepKind::WrongPrint { .. }))
-        .collect();
+    let outputs = output_steps(&timeline);
     let returned =
         events(&report).events.iter().filter(|e| matches!(e.kind, EventKind::Returned { .. })).count();
     assert!(returned > 0);
     assert_eq!(outputs.len(), returned, "bounded-blocking-queue's output is what dequeue and size return");
-    let wrong: Vec<usize> = (0..timeline.steps.len())
-        .filter(|&s| matches!(timeline.steps[s].kind, StepKind::WrongPrint { .. }))
-        .collect();
+    let wrong = wrong_steps(&timeline);
     assert_eq!(wrong, [outputs[divergence.index]], "the judge's value, and only it");
     assert_eq!(timeline.focus, Some(wrong[0]));
     let step = &timeline.steps[wrong[0]];
@@ -280,13 +289,7 @@ fn a_wrong_returned_value_is_marked_where_the_judge_says() {
         timeline.lanes[step.lane].name
     );
     let svg = svg::render(&timeline, svg::BUDGET);
-    let doc = parse(&svg);
-    let bad: Vec<usize> = groups(&doc, "step")
-        .iter()
-        .filter(|g| g.children().any(|c| c.attribute("class") == Some("bad")))
-        .map(|g| data(g, "data-step"))
-        .collect();
-    assert_eq!(bad, wrong);
+    assert_eq!(bad_marks(&parse(&svg)), wrong);
 }
 
 #[test]
